@@ -1,0 +1,206 @@
+/* api: the route table and the dispatcher: per-thread store handles, authentication, CSRF,
+ * the forced password change, and error serialisation. */
+#include "api.h"
+#include "base/alloc.h"
+#include "base/asset.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "core/perm.h"
+#include "sec/audit.h"
+#include "sec/password.h"
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	PUBLIC = 1,      /* no authentication */
+	PW_CHANGE = 2,   /* allowed while a password change is pending */
+	TEST_ONLY = 4,   /* compiled into test builds only */
+};
+
+static const struct route {
+	const char *method;
+	const char *pattern; /* segments; "*" captures one path segment into r->params */
+	int (*fn)(struct req *);
+	int flags;
+} routes[] = {
+	{"GET", "/healthz", api_healthz, PUBLIC},
+	{"POST", "/api/v1/session", api_session_create, PUBLIC},
+	{"GET", "/api/v1/session", api_session_get, PW_CHANGE},
+	{"DELETE", "/api/v1/session", api_session_delete, PW_CHANGE},
+	{"POST", "/api/v1/me/password", api_password_change, PW_CHANGE},
+	{"POST", "/api/v1/tokens", api_tokens_create, 0},
+	{"GET", "/api/v1/tokens", api_tokens_list, 0},
+	{"DELETE", "/api/v1/tokens/*", api_tokens_delete, 0},
+	{"GET", "/api/v1/agencies", api_agencies_list, 0},
+	{"POST", "/api/v1/agencies", api_agencies_create, 0},
+	{"GET", "/api/v1/users", api_users_list, 0},
+	{"POST", "/api/v1/users", api_users_create, 0},
+	{"GET", "/api/v1/users/*", api_users_get, 0},
+	{"PATCH", "/api/v1/users/*", api_users_patch, 0},
+	{"POST", "/api/v1/cases", api_cases_create, 0},
+	{"GET", "/api/v1/cases", api_cases_list, 0},
+	{"POST", "/api/v1/cases/search", api_cases_search, 0},
+	{"GET", "/api/v1/cases/*", api_cases_get, 0},
+	{"PATCH", "/api/v1/cases/*", api_cases_patch, 0},
+	{"DELETE", "/api/v1/cases/*", api_cases_delete, 0},
+	{"POST", "/api/v1/cases/*/notes", api_notes_create, 0},
+	{"GET", "/api/v1/cases/*/notes", api_notes_list, 0},
+	{"POST", "/api/v1/cases/*/assign", api_cases_assign, 0},
+	{"GET", "/api/v1/cases/*/history", api_cases_history, 0},
+	{"GET", "/api/v1/audit", api_audit_list, 0},
+	{"POST", "/api/v1/_test/clock", api_test_clock, PUBLIC | TEST_ONLY},
+};
+
+static struct api_config cfg;
+static pthread_mutex_t stores_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct store **stores;
+static size_t nstores;
+static _Thread_local struct store *thread_store;
+
+const struct api_config *api_config(void)
+{
+	return &cfg;
+}
+
+int api_init(const struct api_config *c, struct err *e)
+{
+	cfg = *c;
+	if (!cfg.idle_timeout)
+		cfg.idle_timeout = 30 * 60;
+	if (!cfg.absolute_timeout)
+		cfg.absolute_timeout = 12 * 3600;
+	const struct asset *roles = asset_find("config/roles.json");
+	if (!roles)
+		return err_set(e, HV_EINTERNAL, NULL, "roles.json is not embedded");
+	return perm_load((const char *)roles->data, e);
+}
+
+void api_shutdown(void)
+{
+	pthread_mutex_lock(&stores_mu);
+	for (size_t i = 0; i < nstores; i++)
+		store_close(stores[i]);
+	free(stores);
+	stores = NULL;
+	nstores = 0;
+	pthread_mutex_unlock(&stores_mu);
+}
+
+/* Each server thread keeps one store handle (SQLite connections are per thread). */
+static struct store *thread_handle(struct err *e)
+{
+	if (thread_store)
+		return thread_store;
+	struct store *st;
+	if (store_open(&st, cfg.db_path, 0, e))
+		return NULL;
+	pthread_mutex_lock(&stores_mu);
+	stores = xreallocarray(stores, nstores + 1, sizeof *stores);
+	stores[nstores++] = st;
+	pthread_mutex_unlock(&stores_mu);
+	return thread_store = st;
+}
+
+/* Matches path against pattern, capturing "*" segments into params (pointers into path
+ * copies kept in caps). */
+static int match(const char *pattern, const char *path, char caps[][64], const char **params)
+{
+	int np = 0;
+	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = strcspn(path, "/");
+			if (n == 0 || n >= 64 || np == 4)
+				return 0;
+			memcpy(caps[np], path, n);
+			caps[np][n] = '\0';
+			params[np] = caps[np];
+			np++;
+			path += n;
+			pattern++;
+		} else if (*pattern++ != *path++) {
+			return 0;
+		}
+	}
+	return !*pattern && !*path;
+}
+
+static void error_body(struct req *r)
+{
+	int code = r->err.code ? r->err.code : HV_EINTERNAL;
+	json_t *e = json_pack("{s:s,s:s}", "code", err_code_str(code), "message",
+			      r->err.msg.len ? r->err.msg.p : "internal error");
+	if (r->err.field.len)
+		json_object_set_new(e, "field", json_string(r->err.field.p));
+	buf_reset(&r->out);
+	json_t *root = json_pack("{s:o}", "error", e);
+	json_to_buf(&r->out, root);
+	json_decref(root);
+	r->status = err_http_status(code);
+	r->etag[0] = '\0';
+}
+
+static int csrf_ok(struct req *r)
+{
+	if (!r->via_cookie || !strcmp(r->method, "GET"))
+		return 1;
+	const char *t = r->header(r->conn, "X-CSRF-Token");
+	return t && strlen(t) == strlen(r->sess.csrf) &&
+	       sodium_memcmp(t, r->sess.csrf, strlen(t)) == 0;
+}
+
+static int dispatch(struct req *r)
+{
+	char caps[4][64];
+	const struct route *hit = NULL;
+	int path_known = 0;
+	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+		const struct route *rt = &routes[i];
+#ifndef HAVEN_TESTING
+		if (rt->flags & TEST_ONLY)
+			continue;
+#endif
+		if (!match(rt->pattern, r->path, caps, r->params))
+			continue;
+		path_known = 1;
+		if (!strcmp(rt->method, r->method)) {
+			hit = rt;
+			break;
+		}
+	}
+	if (!hit)
+		return path_known ? api_fail(r, HV_EMETHOD, NULL, "method not allowed")
+				  : api_fail(r, HV_ENOTFOUND, NULL, "no such endpoint");
+	if (r->body_too_big)
+		return api_fail(r, HV_ETOOBIG, NULL, "request body is larger than 1 MiB");
+	r->st = thread_handle(&r->err);
+	if (!r->st)
+		return -HV_EIO;
+	if (hit->flags & PUBLIC)
+		return hit->fn(r);
+	int rc = api_authenticate(r);
+	if (rc)
+		return rc;
+	if (!csrf_ok(r))
+		return api_fail(r, HV_EFORBID, NULL, "missing or wrong X-CSRF-Token header");
+	if (r->user.must_change_pw && !(hit->flags & PW_CHANGE))
+		return api_fail(r, HV_EPWCHANGE, NULL, "you must change your password before continuing");
+	return hit->fn(r);
+}
+
+void api_handle(struct req *r)
+{
+	err_init(&r->err);
+	buf_init(&r->out, 0);
+	r->status = 200;
+	r->no_store = 1;
+	int rc = dispatch(r);
+	if (rc) {
+		if (!r->err.code)
+			err_set(&r->err, rc, NULL, "%s", rc == -HV_EIO ? "storage error" : err_code_str(rc));
+		error_body(r);
+	}
+	user_release(&r->user);
+	err_release(&r->err);
+}

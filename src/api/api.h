@@ -1,0 +1,95 @@
+/* api: the JSON API, independent of the HTTP library. A front end (http/server.c) fills a
+ * struct req, calls api_handle, and sends what it produced. Handlers live one file per
+ * resource (session.c, admin.c, tokens.c, cases.c, audit_api.c) and are listed in the route
+ * table in api.c. */
+#ifndef HV_API_H
+#define HV_API_H
+#include <jansson.h>
+#include <stdint.h>
+#include "base/buf.h"
+#include "base/err.h"
+#include "store/store.h"
+
+#define API_MAX_BODY (1024 * 1024)
+
+struct api_config {
+	const char *db_path;
+	int64_t idle_timeout;     /* seconds, default 30 min */
+	int64_t absolute_timeout; /* seconds, default 12 h */
+	int secure_cookies;       /* add Secure (behind TLS) */
+	const char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
+};
+
+struct req {
+	/* filled by the front end */
+	const char *method;
+	const char *path;
+	const char *(*header)(void *conn, const char *name);
+	const char *(*query)(void *conn, const char *name);
+	const char *(*cookie)(void *conn, const char *name);
+	void *conn;
+	const char *body;
+	size_t body_len;
+	int body_too_big;
+	char peer[64];   /* socket peer address */
+	char rid[20];    /* request id for logs */
+
+	/* produced by the API */
+	int status;
+	struct buf out;
+	char etag[32];
+	char set_cookie[256];
+	int retry_after;
+	int no_store;
+
+	/* per-request state */
+	char client[64]; /* the client address after trusted-proxy resolution */
+	const char *params[4];
+	struct store *st;
+	int authed, via_cookie;
+	struct user user;
+	struct session sess;
+	char sess_hash[65];
+	struct err err;
+};
+
+int api_init(const struct api_config *cfg, struct err *e);
+void api_shutdown(void);
+void api_handle(struct req *r);
+const struct api_config *api_config(void);
+
+/* ---- helpers shared by the handlers (util.c) ---- */
+int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int api_body(struct req *r, json_t **out);      /* parses the JSON object body */
+int api_reply(struct req *r, int status, json_t *v); /* steals v */
+int api_page(struct req *r, const json_t *obj, int *page, int *per);
+json_t *api_time(int64_t t);
+json_t *api_user_json(const struct user *u);
+json_t *api_userref_json(const struct userref *u);
+/* Write transactions with their audit entry; api_tx_commit ends the transaction. */
+struct audit_tx;
+int api_tx_begin(struct req *r);
+int api_tx_audit(struct req *r, struct audit_tx **tx, const char *action, const char *type,
+		 const char *ids, const char *reason);
+int api_tx_commit(struct req *r, struct audit_tx *tx);
+void api_tx_abort(struct req *r, struct audit_tx *tx);
+void api_audit_read(struct req *r, const char *action, const char *type, const char *ids, const char *reason);
+
+/* ---- handlers ---- */
+#define API_HANDLERS(X)                                                                           \
+	X(healthz) X(session_create) X(session_get) X(session_delete) X(password_change)            \
+	X(tokens_create) X(tokens_list) X(tokens_delete) X(agencies_list) X(agencies_create)        \
+	X(users_list) X(users_create) X(users_get) X(users_patch) X(cases_create) X(cases_get)      \
+	X(cases_patch) X(cases_delete) X(cases_list) X(cases_search) X(notes_create) X(notes_list)  \
+	X(cases_assign) X(cases_history) X(audit_list) X(test_clock)
+#define API_DECL(name) int api_##name(struct req *r);
+API_HANDLERS(API_DECL)
+#undef API_DECL
+
+/* session.c: resolves the cookie or bearer token into r->user; 0 or -HV_EUNAUTH. */
+int api_authenticate(struct req *r);
+/* Ends every session and token of a user (in the caller's transaction). */
+int api_revoke_user(struct req *r, const char *user_id, const char *keep_session_hash);
+
+#endif

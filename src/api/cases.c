@@ -1,0 +1,615 @@
+/* cases: the case record API — create, read, merge-patch with optimistic locking, soft
+ * delete, list and search, notes, assignment and change history. Every response that
+ * carries a child's data is audited with the record ids it returned. */
+#include "api.h"
+#include "base/alloc.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/text.h"
+#include "core/id.h"
+#include "core/perm.h"
+#include "core/record.h"
+#include "sec/token.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- loading with access control --------------------------------------------------------- */
+
+/* Loads the case r->params[0] if r->user may perform action on it. Anything not visible is a
+ * 404, so ids of other agencies' records reveal nothing. *reason gets a break-glass reason. */
+static int load(struct req *r, const char *action, struct record *rec, const char **reason)
+{
+	struct scope sc;
+	int need_reason = 0;
+	const char *id = r->params[0];
+	*reason = NULL;
+	memset(rec, 0, sizeof *rec);
+	if (!token_is_uuid(id) || perm_scope(&r->user, action, &sc, &need_reason))
+		return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+	if (need_reason) {
+		const char *why = r->header(r->conn, "X-Access-Reason");
+		if (!why || !*why || strlen(why) > 500 || !text_valid_utf8(why, strlen(why)))
+			return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+		*reason = why;
+	}
+	if (store_record_visible(r->st, id, &sc) || store_record_get(r->st, id, rec) || strcmp(rec->type, "case")) {
+		record_release(rec);
+		return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+	}
+	return 0;
+}
+
+static int may(struct req *r, const char *action, const struct record *rec)
+{
+	struct scope sc;
+	int reason;
+	return !perm_scope(&r->user, action, &sc, &reason) && !reason &&
+	       !store_record_visible(r->st, rec->id, &sc);
+}
+
+/* ---- JSON shapes ------------------------------------------------------------------------- */
+
+static json_t *userref(struct req *r, const char *id)
+{
+	struct userref u = {0};
+	snprintf(u.id, sizeof u.id, "%s", id);
+	store_userref_get(r->st, id, &u);
+	return api_userref_json(&u);
+}
+
+static json_t *agencyref(struct req *r, const char *id)
+{
+	struct agency a = {0};
+	store_agency_get(r->st, id, &a);
+	return json_pack("{s:s,s:s,s:s}", "id", id, "name", a.name, "code", a.code);
+}
+
+static json_t *case_json(struct req *r, const struct record *rec)
+{
+	json_t *doc = json_loads(rec->data, 0, NULL);
+	json_t *data = record_output(doc);
+	json_decref(doc);
+	struct userref *as;
+	size_t n;
+	json_t *assigned = json_array();
+	if (!store_assignees_get(r->st, rec->id, &as, &n)) {
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(assigned, api_userref_json(&as[i]));
+		free(as);
+	}
+	json_t *access = json_pack("{s:b,s:b,s:b}", "can_edit", may(r, "case.update", rec), "can_assign",
+				   may(r, "case.assign", rec), "can_note", may(r, "case.note", rec));
+	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:[]}", "id", rec->id, "display_id",
+			 rec->display_id, "version", (json_int_t)rec->version, "owner", userref(r, rec->owner_id),
+			 "agency", agencyref(r, rec->agency_id), "assigned", assigned, "status", rec->status,
+			 "created_by", rec->created_by, "created_at", api_time(rec->created_at), "updated_at",
+			 api_time(rec->updated_at), "data", data, "access", access, "notices");
+}
+
+static json_t *summary_json(struct req *r, const struct record *rec)
+{
+	json_t *doc = json_loads(rec->data, 0, NULL);
+	json_t *full = record_output(doc);
+	json_t *data = json_object();
+	for (const char *const *f = record_summary_fields; *f; f++)
+		if (json_object_get(full, *f))
+			json_object_set(data, *f, json_object_get(full, *f));
+	if (json_object_get(full, "age"))
+		json_object_set(data, "age", json_object_get(full, "age"));
+	json_decref(doc);
+	json_decref(full);
+	return json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o,s:o}", "id", rec->id, "display_id", rec->display_id,
+			 "version", (json_int_t)rec->version, "status", rec->status, "owner",
+			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "updated_at",
+			 api_time(rec->updated_at), "data", data);
+}
+
+static int reply_case(struct req *r, int status, const struct record *rec)
+{
+	snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)rec->version);
+	return api_reply(r, status, case_json(r, rec));
+}
+
+/* ---- writes ------------------------------------------------------------------------------ */
+
+/* Parses {"data":{...}} and validates the data object. */
+static int data_body(struct req *r, int is_patch, json_t **body, json_t **data)
+{
+	static const char *const keys[] = {"data", NULL};
+	int rc = api_body(r, body);
+	if (rc)
+		return rc;
+	*data = json_object_get(*body, "data");
+	rc = json_only_keys(*body, keys, &r->err);
+	if (!rc && !*data)
+		rc = api_fail(r, HV_EVALID, "data", "is required");
+	if (!rc)
+		rc = record_check(*data, is_patch, &r->err);
+	if (rc)
+		json_decref(*body);
+	return rc;
+}
+
+/* One history row per changed top-level field, values as JSON (null when absent). */
+static int history_diff(struct req *r, const struct record *rec, json_t *before, json_t *after, const char *action)
+{
+	json_t *keys = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(before, k, v) json_object_set_new(keys, k, json_true());
+	json_object_foreach(after, k, v) json_object_set_new(keys, k, json_true());
+	int rc = 0;
+	json_object_foreach(keys, k, v) {
+		char *o = json_object_get(before, k) ? json_canonical(json_object_get(before, k)) : NULL;
+		char *n = json_object_get(after, k) ? json_canonical(json_object_get(after, k)) : NULL;
+		if (!rc && (!o || !n || strcmp(o, n)))
+			rc = store_history_insert(r->st, rec->id, rec->updated_at, r->user.id, action, k, o, n);
+		free(o);
+		free(n);
+	}
+	json_decref(keys);
+	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
+int api_cases_create(struct req *r)
+{
+	struct scope sc;
+	if (perm_scope(&r->user, "case.create", &sc, NULL))
+		return api_fail(r, HV_EFORBID, NULL, "your role may not register cases");
+	json_t *body, *data;
+	int rc = data_body(r, 0, &body, &data);
+	if (rc)
+		return rc;
+	struct agency a;
+	if (store_agency_get(r->st, r->user.agency_id, &a)) {
+		json_decref(body);
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	}
+	json_t *doc = json_object();
+	record_apply(doc, data);
+	struct record rec = {0};
+	token_uuid(rec.id);
+	snprintf(rec.type, sizeof rec.type, "case");
+	snprintf(rec.status, sizeof rec.status, "open");
+	snprintf(rec.owner_id, sizeof rec.owner_id, "%s", r->user.id);
+	snprintf(rec.created_by, sizeof rec.created_by, "%s", r->user.id);
+	snprintf(rec.agency_id, sizeof rec.agency_id, "%s", r->user.agency_id);
+	rec.version = 1;
+	rec.created_at = rec.updated_at = clock_now();
+	struct audit_tx *tx = NULL;
+	json_t *empty = json_object();
+	rc = api_tx_begin(r);
+	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
+	for (int tries = 0; !rc && tries < 5; tries++) {
+		id_display_new(a.code, rec.display_id);
+		record_derive(&rec, doc);
+		err_clear(&r->err);
+		rc = store_record_insert(r->st, &rec, &r->err);
+		if (rc != -HV_ECONFLICT)
+			break;
+	}
+	if (!rc)
+		rc = history_diff(r, &rec, empty, doc, "create");
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.create", "case", rec.id, NULL);
+	if (!rc)
+		rc = api_tx_commit(r, tx);
+	else
+		api_tx_abort(r, tx);
+	if (!rc)
+		rc = reply_case(r, 201, &rec);
+	json_decref(empty);
+	json_decref(doc);
+	json_decref(body);
+	record_release(&rec);
+	return rc;
+}
+
+static int if_match(struct req *r, int64_t *version)
+{
+	const char *h = r->header(r->conn, "If-Match");
+	if (!h)
+		return api_fail(r, HV_EPRECOND, NULL, "send If-Match with the version you edited (from the ETag)");
+	char *end;
+	const char *p = h[0] == 'W' && h[1] == '/' ? h + 2 : h;
+	if (*p == '"')
+		p++;
+	long long v = strtoll(p, &end, 10);
+	if (end == p || (*end && strcmp(end, "\"")))
+		return api_fail(r, HV_EINVAL, NULL, "If-Match must be a version such as \"3\"");
+	*version = v;
+	return 0;
+}
+
+int api_cases_patch(struct req *r)
+{
+	int64_t expected = 0;
+	const char *reason;
+	struct record rec;
+	json_t *body, *patch;
+	int rc = if_match(r, &expected);
+	if (rc || (rc = load(r, "case.update", &rec, &reason)))
+		return rc;
+	if ((rc = data_body(r, 1, &body, &patch))) {
+		record_release(&rec);
+		return rc;
+	}
+	if (rec.version != expected) {
+		record_release(&rec);
+		json_decref(body);
+		return api_fail(r, HV_ESTALE, NULL, "the case was changed by someone else since version %lld; "
+						    "reload it and apply your change again", (long long)expected);
+	}
+	json_t *before = json_loads(rec.data, 0, NULL), *doc = json_deep_copy(before);
+	record_apply(doc, patch);
+	record_derive(&rec, doc);
+	rec.version = expected + 1;
+	rec.updated_at = clock_now();
+	struct audit_tx *tx = NULL;
+	rc = api_tx_begin(r);
+	if (!rc)
+		rc = store_record_update(r->st, &rec, expected, &r->err);
+	if (!rc)
+		rc = history_diff(r, &rec, before, doc, "update");
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.update", "case", rec.id, NULL);
+	if (!rc)
+		rc = api_tx_commit(r, tx);
+	else
+		api_tx_abort(r, tx);
+	if (!rc)
+		rc = reply_case(r, 200, &rec);
+	json_decref(before);
+	json_decref(doc);
+	json_decref(body);
+	record_release(&rec);
+	return rc;
+}
+
+int api_cases_delete(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	int rc = load(r, "case.delete", &rec, &reason);
+	if (rc)
+		return rc;
+	int64_t expected = rec.version;
+	rec.deleted = 1;
+	rec.version++;
+	rec.updated_at = clock_now();
+	struct audit_tx *tx = NULL;
+	rc = api_tx_begin(r);
+	if (!rc)
+		rc = store_record_update(r->st, &rec, expected, &r->err);
+	if (!rc && store_history_insert(r->st, rec.id, rec.updated_at, r->user.id, "delete", "", NULL, NULL))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.delete", "case", rec.id, NULL);
+	if (!rc)
+		rc = api_tx_commit(r, tx);
+	else
+		api_tx_abort(r, tx);
+	record_release(&rec);
+	return rc ? rc : api_reply(r, 204, NULL);
+}
+
+/* ---- reads ------------------------------------------------------------------------------- */
+
+int api_cases_get(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	int rc = load(r, "case.read", &rec, &reason);
+	if (rc)
+		return rc;
+	rc = reply_case(r, 200, &rec);
+	api_audit_read(r, reason ? "case.read.break_glass" : "case.read", "case", rec.id, reason);
+	record_release(&rec);
+	return rc;
+}
+
+static const char *const sorts[] = {"updated_at", "-updated_at", "created_at", "-created_at", "display_id",
+				    "-display_id", "name", "-name", NULL};
+static const char *const statuses[] = {"open", "closed", NULL};
+static const char *const risks[] = {"low", "medium", "high", NULL};
+
+static int enum_param(struct req *r, const char *name, const char *v, const char *const *allowed, const char **out)
+{
+	*out = NULL;
+	if (!v)
+		return 0;
+	for (const char *const *a = allowed; *a; a++)
+		if (!strcmp(v, *a)) {
+			*out = *a;
+			return 0;
+		}
+	return api_fail(r, HV_EVALID, name, "is not an allowed value");
+}
+
+/* Runs a list or search query and replies with summaries, auditing every id returned. */
+static int run_query(struct req *r, struct record_query *q, const char *action)
+{
+	int need_reason;
+	if (perm_scope(&r->user, "case.read", &q->scope, &need_reason) || need_reason)
+		return api_fail(r, HV_EFORBID, NULL, "your role may not browse case records");
+	struct record_list l;
+	q->type = "case";
+	if (store_record_query(r->st, q, &l))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	json_t *items = json_array();
+	struct buf ids = BUF_INIT;
+	for (size_t i = 0; i < l.n; i++) {
+		json_array_append_new(items, summary_json(r, &l.items[i]));
+		buf_addf(&ids, "%s%s", i ? "," : "", l.items[i].id);
+	}
+	if (l.n)
+		api_audit_read(r, action, "case", ids.p, NULL);
+	buf_release(&ids);
+	int rc = api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)l.total,
+					     "page", q->page, "per", q->per));
+	record_list_release(&l);
+	return rc;
+}
+
+int api_cases_list(struct req *r)
+{
+	struct record_query q = {0};
+	const char *mine = r->query(r->conn, "mine");
+	int rc = api_page(r, NULL, &q.page, &q.per);
+	if (!rc)
+		rc = enum_param(r, "status", r->query(r->conn, "status"), statuses, &q.status);
+	if (!rc)
+		rc = enum_param(r, "risk_level", r->query(r->conn, "risk_level"), risks, &q.risk_level);
+	if (!rc)
+		rc = enum_param(r, "sort", r->query(r->conn, "sort"), sorts, &q.sort);
+	if (!rc && mine && strcmp(mine, "1") && strcmp(mine, "0") && strcmp(mine, "true") && strcmp(mine, "false"))
+		rc = api_fail(r, HV_EVALID, "mine", "must be 1 or 0");
+	q.mine = mine && (!strcmp(mine, "1") || !strcmp(mine, "true"));
+	return rc ? rc : run_query(r, &q, "case.list");
+}
+
+int api_cases_search(struct req *r)
+{
+	json_t *b;
+	int rc = api_body(r, &b);
+	if (rc)
+		return rc;
+	static const char *const keys[] = {"q", "filters", "page", "per", "sort", NULL};
+	static const char *const fkeys[] = {"status", "risk_level", "mine", NULL};
+	struct record_query q = {0};
+	json_t *qv = json_object_get(b, "q"), *f = json_object_get(b, "filters"), *sort = json_object_get(b, "sort");
+	struct buf folded = BUF_INIT;
+	rc = json_only_keys(b, keys, &r->err);
+	if (!rc && qv && (!json_is_string(qv) || json_string_length(qv) > 200 ||
+			  text_fold(json_string_value(qv), &folded)))
+		rc = api_fail(r, HV_EVALID, "q", "must be text of at most 200 bytes");
+	if (!rc && f && !json_is_object(f))
+		rc = api_fail(r, HV_EVALID, "filters", "must be an object");
+	if (!rc && f)
+		rc = json_only_keys(f, fkeys, &r->err);
+	json_t *st = json_object_get(f, "status"), *risk = json_object_get(f, "risk_level"),
+	       *mine = json_object_get(f, "mine");
+	if (!rc && st && !json_is_string(st))
+		rc = api_fail(r, HV_EVALID, "status", "must be a string");
+	if (!rc && risk && !json_is_string(risk))
+		rc = api_fail(r, HV_EVALID, "risk_level", "must be a string");
+	if (!rc && mine && !json_is_boolean(mine))
+		rc = api_fail(r, HV_EVALID, "mine", "must be true or false");
+	if (!rc && sort && !json_is_string(sort))
+		rc = api_fail(r, HV_EVALID, "sort", "must be a string");
+	if (!rc)
+		rc = enum_param(r, "status", json_string_value(st), statuses, &q.status);
+	if (!rc)
+		rc = enum_param(r, "risk_level", json_string_value(risk), risks, &q.risk_level);
+	if (!rc)
+		rc = enum_param(r, "sort", json_string_value(sort), sorts, &q.sort);
+	if (!rc)
+		rc = api_page(r, b, &q.page, &q.per);
+	/* Trim the folded query; an empty one lists everything visible. */
+	char *s = folded.p;
+	while (*s == ' ')
+		s++;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
+	q.q = *s ? s : NULL;
+	q.mine = json_is_true(mine);
+	if (!rc)
+		rc = run_query(r, &q, "case.search");
+	buf_release(&folded);
+	json_decref(b);
+	return rc;
+}
+
+/* ---- notes, assignment, history ---------------------------------------------------------- */
+
+static json_t *note_json(const struct note *nt)
+{
+	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", nt->id, "date", nt->date, "text", nt->text, "author",
+			 api_userref_json(&nt->author), "created_at", api_time(nt->created_at));
+}
+
+int api_notes_create(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	json_t *b;
+	int rc = load(r, "case.note", &rec, &reason);
+	if (rc)
+		return rc;
+	record_release(&rec);
+	if ((rc = api_body(r, &b)))
+		return rc;
+	static const char *const keys[] = {"text", "date", NULL};
+	json_t *text = json_object_get(b, "text"), *date = json_object_get(b, "date");
+	struct note nt = {0};
+	int y, m, d, ty, tm, td;
+	clock_today(&ty, &tm, &td);
+	rc = json_only_keys(b, keys, &r->err);
+	if (!rc && (!json_is_string(text) || !json_string_length(text)))
+		rc = api_fail(r, HV_EVALID, "text", "is required");
+	if (!rc && (text_codepoints(json_string_value(text)) > 20000 ||
+		    !text_valid_utf8(json_string_value(text), json_string_length(text))))
+		rc = api_fail(r, HV_EVALID, "text", "must be valid text of at most 20000 characters");
+	if (!rc && date && (!json_is_string(date) || clock_parse_date(json_string_value(date), &y, &m, &d)))
+		rc = api_fail(r, HV_EVALID, "date", "must be a date as YYYY-MM-DD");
+	if (!rc && date && y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
+		rc = api_fail(r, HV_EVALID, "date", "must not be in the future");
+	if (!rc) {
+		token_uuid(nt.id);
+		snprintf(nt.record_id, sizeof nt.record_id, "%s", r->params[0]);
+		snprintf(nt.author_id, sizeof nt.author_id, "%s", r->user.id);
+		if (date)
+			snprintf(nt.date, sizeof nt.date, "%s", json_string_value(date));
+		else
+			snprintf(nt.date, sizeof nt.date, "%04d-%02d-%02d", ty, tm, td);
+		nt.text = (char *)json_string_value(text);
+		nt.created_at = clock_now();
+		snprintf(nt.author.id, sizeof nt.author.id, "%s", r->user.id);
+		snprintf(nt.author.username, sizeof nt.author.username, "%s", r->user.username);
+		snprintf(nt.author.full_name, sizeof nt.author.full_name, "%s", r->user.full_name);
+	}
+	struct audit_tx *tx = NULL;
+	if (!rc)
+		rc = api_tx_begin(r);
+	if (!rc && (store_note_insert(r->st, &nt) ||
+		    store_history_insert(r->st, nt.record_id, nt.created_at, r->user.id, "note", "", NULL, NULL)))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.note", "case", nt.record_id, NULL);
+	if (!rc)
+		rc = api_tx_commit(r, tx);
+	else if (nt.text)
+		api_tx_abort(r, tx);
+	if (!rc)
+		rc = api_reply(r, 201, note_json(&nt));
+	json_decref(b);
+	return rc;
+}
+
+int api_notes_list(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	int rc = load(r, "case.read", &rec, &reason);
+	if (rc)
+		return rc;
+	struct note *list;
+	size_t n;
+	if (store_note_list(r->st, rec.id, &list, &n)) {
+		record_release(&rec);
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, note_json(&list[i]));
+	note_list_free(list, n);
+	api_audit_read(r, "case.notes", "case", rec.id, reason);
+	record_release(&rec);
+	return api_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* An active user of the case's agency, or a 422 naming the field. */
+static int colleague(struct req *r, const char *id, const struct record *rec, const char *field)
+{
+	struct user u = {0};
+	int ok = id && token_is_uuid(id) && !store_user_get(r->st, id, &u, 0) && !u.disabled &&
+		 !strcmp(u.agency_id, rec->agency_id);
+	return ok ? 0 : api_fail(r, HV_EVALID, field, "must be an active user of the case's agency");
+}
+
+int api_cases_assign(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	json_t *b;
+	int rc = load(r, "case.assign", &rec, &reason);
+	if (rc)
+		return rc;
+	if ((rc = api_body(r, &b))) {
+		record_release(&rec);
+		return rc;
+	}
+	static const char *const keys[] = {"owner_id", "assigned_ids", NULL};
+	json_t *owner = json_object_get(b, "owner_id"), *ids = json_object_get(b, "assigned_ids"), *v;
+	size_t i;
+	rc = json_only_keys(b, keys, &r->err);
+	if (!rc && !owner && !ids)
+		rc = api_fail(r, HV_EVALID, "owner_id", "give owner_id, assigned_ids or both");
+	if (!rc && owner)
+		rc = colleague(r, json_string_value(owner), &rec, "owner_id");
+	if (!rc && ids && (!json_is_array(ids) || json_array_size(ids) > 50))
+		rc = api_fail(r, HV_EVALID, "assigned_ids", "must be a list of at most 50 user ids");
+	json_array_foreach(ids, i, v) if (!rc) rc = colleague(r, json_string_value(v), &rec, "assigned_ids");
+	int64_t expected = rec.version;
+	const char **list = xcalloc(json_array_size(ids) + 1, sizeof *list);
+	json_array_foreach(ids, i, v) list[i] = json_string_value(v);
+	struct audit_tx *tx = NULL;
+	char old_owner[ID_LEN];
+	snprintf(old_owner, sizeof old_owner, "%s", rec.owner_id);
+	if (!rc) {
+		if (owner)
+			snprintf(rec.owner_id, sizeof rec.owner_id, "%s", json_string_value(owner));
+		rec.version++;
+		rec.updated_at = clock_now();
+		rc = api_tx_begin(r);
+	}
+	if (!rc)
+		rc = store_record_update(r->st, &rec, expected, &r->err);
+	if (!rc && ids && store_assignees_set(r->st, rec.id, list, json_array_size(ids)))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	if (!rc && owner && strcmp(old_owner, rec.owner_id)) {
+		char o[48], n[48];
+		snprintf(o, sizeof o, "\"%s\"", old_owner);
+		snprintf(n, sizeof n, "\"%s\"", rec.owner_id);
+		if (store_history_insert(r->st, rec.id, rec.updated_at, r->user.id, "assign", "owner", o, n))
+			rc = api_fail(r, HV_EIO, NULL, "storage error");
+	}
+	if (!rc && ids) {
+		char *n = json_canonical(ids);
+		if (store_history_insert(r->st, rec.id, rec.updated_at, r->user.id, "assign", "assigned", NULL, n))
+			rc = api_fail(r, HV_EIO, NULL, "storage error");
+		free(n);
+	}
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.assign", "case", rec.id, NULL);
+	if (!rc)
+		rc = api_tx_commit(r, tx);
+	else if (rec.version != expected)
+		api_tx_abort(r, tx);
+	if (!rc)
+		rc = reply_case(r, 200, &rec);
+	free(list);
+	json_decref(b);
+	record_release(&rec);
+	return rc;
+}
+
+int api_cases_history(struct req *r)
+{
+	const char *reason;
+	struct record rec;
+	int rc = load(r, "case.read", &rec, &reason);
+	if (rc)
+		return rc;
+	struct history_entry *h;
+	size_t n;
+	if (store_history_list(r->st, rec.id, &h, &n)) {
+		record_release(&rec);
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *from = h[i].old_value ? json_loads(h[i].old_value, JSON_DECODE_ANY, NULL) : json_null();
+		json_t *to = h[i].new_value ? json_loads(h[i].new_value, JSON_DECODE_ANY, NULL) : json_null();
+		json_array_append_new(items, json_pack("{s:o,s:{s:s,s:s},s:s,s:s,s:o,s:o}", "at", api_time(h[i].at),
+						       "user", "id", h[i].user_id, "username", h[i].username, "action",
+						       h[i].action, "field", h[i].field, "from", from ? from : json_null(),
+						       "to", to ? to : json_null()));
+	}
+	history_list_free(h, n);
+	api_audit_read(r, "case.history", "case", rec.id, reason);
+	record_release(&rec);
+	return api_reply(r, 200, json_pack("{s:o}", "items", items));
+}

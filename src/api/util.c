@@ -1,0 +1,131 @@
+/* util: helpers shared by the API handlers — errors, body parsing, paging, JSON shapes of
+ * users and times, and write transactions that carry their audit entry. */
+#include "api.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "sec/audit.h"
+#include <stdarg.h>
+#include <string.h>
+
+int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
+{
+	if (r->err.code)
+		return -r->err.code;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return err_set(&r->err, code, field, "%s", msg);
+}
+
+int api_body(struct req *r, json_t **out)
+{
+	const char *ct = r->header(r->conn, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+		return api_fail(r, HV_EMEDIA, NULL, "send the body as application/json");
+	return json_parse_object(r->body ? r->body : "", r->body_len, out, &r->err);
+}
+
+int api_reply(struct req *r, int status, json_t *v)
+{
+	r->status = status;
+	buf_reset(&r->out);
+	if (v)
+		json_to_buf(&r->out, v);
+	json_decref(v);
+	return 0;
+}
+
+static int int_param(struct req *r, const json_t *obj, const char *name, int def, int min, int max, int *out)
+{
+	json_t *v = obj ? json_object_get(obj, name) : NULL;
+	const char *q = obj ? NULL : r->query(r->conn, name);
+	long long x = def;
+	if (v) {
+		if (!json_is_integer(v))
+			return api_fail(r, HV_EVALID, name, "must be a whole number");
+		x = json_integer_value(v);
+	} else if (q) {
+		char *end;
+		x = strtoll(q, &end, 10);
+		if (!*q || *end)
+			return api_fail(r, HV_EVALID, name, "must be a whole number");
+	}
+	if (x < min || x > max)
+		return api_fail(r, HV_EVALID, name, "must be between %d and %d", min, max);
+	*out = (int)x;
+	return 0;
+}
+
+int api_page(struct req *r, const json_t *obj, int *page, int *per)
+{
+	int rc = int_param(r, obj, "page", 1, 1, 1000000, page);
+	return rc ? rc : int_param(r, obj, "per", 20, 1, 100, per);
+}
+
+json_t *api_time(int64_t t)
+{
+	char s[32];
+	clock_iso(t, s, sizeof s);
+	return json_string(s);
+}
+
+json_t *api_user_json(const struct user *u)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:o}", "id", u->id, "username", u->username,
+			 "full_name", u->full_name, "role", u->role, "agency_id", u->agency_id, "agency_name",
+			 u->agency_name, "locale", u->locale, "disabled", u->disabled, "must_change_password",
+			 u->must_change_pw, "created_at", api_time(u->created_at));
+}
+
+json_t *api_userref_json(const struct userref *u)
+{
+	return json_pack("{s:s,s:s,s:s}", "id", u->id, "username", u->username, "full_name", u->full_name);
+}
+
+int api_tx_begin(struct req *r)
+{
+	int rc = store_begin(r->st, 1);
+	return rc ? api_fail(r, HV_EBUSY, NULL, "the database is busy; try again") : 0;
+}
+
+static void event(struct req *r, struct audit_event *ev, const char *action, const char *type, const char *ids,
+		  const char *reason)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->user_id = r->authed ? r->user.id : NULL;
+	ev->client = r->client;
+	ev->action = action;
+	ev->record_type = type;
+	ev->record_ids = ids;
+	ev->reason = reason;
+}
+
+int api_tx_audit(struct req *r, struct audit_tx **tx, const char *action, const char *type, const char *ids,
+		 const char *reason)
+{
+	struct audit_event ev;
+	event(r, &ev, action, type, ids, reason);
+	return audit_append(r->st, &ev, tx);
+}
+
+int api_tx_commit(struct req *r, struct audit_tx *tx)
+{
+	int rc = store_commit(r->st);
+	audit_tx_end(tx, rc == 0);
+	return rc ? api_fail(r, HV_EIO, NULL, "could not save; nothing was changed") : 0;
+}
+
+void api_tx_abort(struct req *r, struct audit_tx *tx)
+{
+	store_rollback(r->st);
+	audit_tx_end(tx, 0);
+}
+
+void api_audit_read(struct req *r, const char *action, const char *type, const char *ids, const char *reason)
+{
+	struct audit_event ev;
+	event(r, &ev, action, type, ids, reason);
+	audit_read(&ev);
+}

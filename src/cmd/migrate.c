@@ -1,0 +1,43 @@
+/* migrate: brings a database to the current schema (numbered migrations, each in its own
+ * transaction), and 'version' prints the program and schema versions. */
+#include "cmd.h"
+#include "version.h"
+#include <stdio.h>
+
+static const char usage[] = "usage: haven migrate --db PATH\n"
+			    "  Applies the schema migrations the database does not have yet.\n";
+
+int cmd_migrate(int argc, char **argv)
+{
+	struct opts o = {argc, argv, usage};
+	static const char *const values[] = {"--db", "--audit-key", NULL};
+	static const char *const flags[] = {"--help", "-h", NULL};
+	if (!opt_help(&o))
+		return 0;
+	if (opt_check(&o, values, flags))
+		return 2;
+	const char *db = cmd_db_path(&o);
+	struct store *st;
+	struct err e;
+	err_init(&e);
+	int from, to;
+	if (!db)
+		return 2;
+	if (store_open(&st, db, 0, &e) || !store_is_initialised(st))
+		return cmd_fail("%s is not a Haven database (create one with haven init)", db);
+	if (store_migrate(st, &from, &to, &e)) {
+		store_close(st);
+		return cmd_fail("%s", e.msg.p);
+	}
+	store_close(st);
+	printf(from == to ? "schema is current (version %d)\n" : "migrated from version %d to %d\n", from, to);
+	return 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("haven %s\n", HAVEN_VERSION);
+	return 0;
+}

@@ -1,0 +1,228 @@
+/* store: Haven's backend-neutral storage interface. Everything above the store speaks in
+ * these structs and operations; only store_<backend>.c knows SQL. A handle is used by one
+ * thread at a time. Writes happen between store_begin(st, 1) and store_commit; a failed
+ * operation leaves the transaction for the caller to roll back. Strings in result structs
+ * are owned by the struct and freed by its *_release function. */
+#ifndef HV_STORE_H
+#define HV_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/err.h"
+
+#define ID_LEN 37 /* UUID text + NUL */
+
+struct agency {
+	char id[ID_LEN];
+	char name[201];
+	char type[32];
+	char code[8];
+	int64_t created_at;
+};
+
+struct user {
+	char id[ID_LEN];
+	char username[65];
+	char full_name[201];
+	char role[32];
+	char agency_id[ID_LEN];
+	char agency_name[201];
+	char locale[16];
+	char *pw_hash; /* owned; NULL unless asked for */
+	int disabled;
+	int must_change_pw;
+	int64_t created_at, updated_at;
+};
+
+struct session {
+	char user_id[ID_LEN];
+	char csrf[64];
+	int64_t created_at, last_seen;
+	int is_token; /* 1 when it came from an API token */
+	char token_id[ID_LEN];
+	int64_t expires_at;
+};
+
+struct token {
+	char id[ID_LEN];
+	char name[101];
+	int64_t created_at, expires_at;
+};
+
+struct userref {
+	char id[ID_LEN];
+	char username[65];
+	char full_name[201];
+};
+
+struct record {
+	char id[ID_LEN];
+	char display_id[24];
+	char type[16];
+	char status[16];
+	char risk_level[8];
+	char owner_id[ID_LEN];
+	char agency_id[ID_LEN];
+	char created_by[ID_LEN];
+	int64_t version;
+	int64_t created_at, updated_at;
+	int deleted;
+	char *data;        /* JSON document text, owned */
+	char *search_key;  /* folded search text (write only), owned */
+	char *sort_name;   /* folded name for sorting (write only), owned */
+};
+
+/* Who may see what, in the store's terms (built by core/perm from the policy table). */
+enum scope_kind { SCOPE_NONE, SCOPE_OWN, SCOPE_ASSIGNED, SCOPE_AGENCY, SCOPE_ALL };
+struct scope {
+	enum scope_kind kind;
+	const char *user_id;
+	const char *agency_id;
+	int64_t created_after; /* 0 = no limit; with SCOPE_OWN, only records created after */
+};
+
+struct record_query {
+	struct scope scope;
+	const char *type;       /* "case" */
+	const char *status;     /* NULL = any */
+	const char *risk_level; /* NULL = any */
+	int mine;               /* owner or assigned is the user in scope.user_id */
+	const char *q;          /* folded substring, NULL = no text filter */
+	const char *sort;       /* validated key: updated_at, -updated_at, created_at, ... */
+	int page, per;
+};
+
+struct record_list {
+	struct record *items;
+	size_t n;
+	int64_t total;
+};
+
+struct history_entry {
+	int64_t at;
+	char user_id[ID_LEN];
+	char username[65];
+	char action[16];
+	char field[64];
+	char *old_value, *new_value; /* JSON text or NULL */
+};
+
+struct note {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char author_id[ID_LEN];
+	char date[11];
+	char *text;
+	int64_t created_at;
+	struct userref author;
+};
+
+struct audit_entry {
+	int64_t seq;
+	int64_t at_ms;
+	char user_id[ID_LEN];   /* empty when not signed in */
+	char actor_hash[65];    /* hash of a typed-in unknown username, else empty */
+	char client[64];
+	char action[32];
+	char record_type[16];
+	char *record_ids;       /* comma-separated ids, owned, may be NULL */
+	char *reason;           /* break-glass reason, owned, may be NULL */
+	char prev_hash[65];
+	char hash[65];
+};
+
+struct audit_query {
+	const char *record_id, *user_id, *agency_id; /* agency: entries by its users or on its records */
+	int64_t since_ms;
+	int page, per;
+};
+
+struct audit_seal {
+	int64_t seq;
+	char hash[65];
+	char sig[129];
+	int64_t at_ms;
+};
+
+struct store;
+
+/* Lifecycle. store_open creates the file only when create is set. */
+int store_open(struct store **out, const char *path, int create, struct err *e);
+void store_close(struct store *st);
+int store_migrate(struct store *st, int *from, int *to, struct err *e);
+int store_schema_version(struct store *st);
+int store_is_initialised(struct store *st);
+
+int store_begin(struct store *st, int write);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Agencies */
+int store_agency_insert(struct store *st, const struct agency *a, struct err *e);
+int store_agency_get(struct store *st, const char *id, struct agency *out);
+int store_agency_by_name(struct store *st, const char *name, struct agency *out);
+int store_agency_list(struct store *st, struct agency **out, size_t *n);
+
+/* Users */
+int store_user_insert(struct store *st, const struct user *u, struct err *e);
+int store_user_get(struct store *st, const char *id, struct user *out, int with_hash);
+int store_user_by_name(struct store *st, const char *username, struct user *out, int with_hash);
+int store_user_update(struct store *st, const struct user *u, int set_hash, struct err *e);
+int store_user_list(struct store *st, const char *agency_id, struct user **out, size_t *n);
+void user_release(struct user *u);
+void user_list_free(struct user *u, size_t n);
+
+/* Sessions and API tokens, looked up by the hash of their secret */
+int store_session_insert(struct store *st, const char *hash, const struct session *s);
+int store_session_get(struct store *st, const char *hash, struct session *out);
+int store_session_touch(struct store *st, const char *hash, int64_t now);
+int store_session_delete(struct store *st, const char *hash);
+int store_credentials_revoke(struct store *st, const char *user_id, const char *keep_session_hash);
+int store_token_insert(struct store *st, const char *hash, const char *user_id, const struct token *t);
+int store_token_get(struct store *st, const char *hash, struct session *out);
+int store_token_list(struct store *st, const char *user_id, struct token **out, size_t *n);
+int store_token_delete(struct store *st, const char *user_id, const char *id);
+int store_expired_delete(struct store *st, int64_t idle_before, int64_t now);
+
+/* Records */
+int store_record_insert(struct store *st, const struct record *r, struct err *e);
+int store_record_get(struct store *st, const char *id, struct record *out);
+int store_record_by_display_id(struct store *st, const char *display_id, struct record *out);
+/* Writes r (data, status, owner, search key...) if the stored version equals expected_version,
+ * storing r->version (caller sets it to expected + 1); -HV_ESTALE otherwise. */
+int store_record_update(struct store *st, const struct record *r, int64_t expected_version, struct err *e);
+int store_record_visible(struct store *st, const char *id, const struct scope *sc);
+int store_record_query(struct store *st, const struct record_query *q, struct record_list *out);
+int store_record_purge(struct store *st, const char *id);
+void record_release(struct record *r);
+void record_list_release(struct record_list *l);
+
+int store_assignees_get(struct store *st, const char *record_id, struct userref **out, size_t *n);
+int store_assignees_set(struct store *st, const char *record_id, const char *const *user_ids, size_t n);
+int store_userref_get(struct store *st, const char *user_id, struct userref *out);
+
+int store_history_insert(struct store *st, const char *record_id, int64_t at, const char *user_id,
+			 const char *action, const char *field, const char *old_v, const char *new_v);
+int store_history_list(struct store *st, const char *record_id, struct history_entry **out, size_t *n);
+void history_list_free(struct history_entry *h, size_t n);
+
+int store_note_insert(struct store *st, const struct note *nt);
+int store_note_list(struct store *st, const char *record_id, struct note **out, size_t *n);
+void note_list_free(struct note *nt, size_t n);
+
+/* Audit trail rows; the chain itself is computed by sec/audit. */
+int store_audit_head(struct store *st, int64_t *seq, char hash[65]);
+int store_audit_insert(struct store *st, const struct audit_entry *a);
+int store_audit_query(struct store *st, const struct audit_query *q, struct audit_entry **out, size_t *n,
+		      int64_t *total);
+/* Calls fn for every entry in seq order; stops on a non-zero return. */
+int store_audit_each(struct store *st, int (*fn)(const struct audit_entry *, void *), void *ctx);
+int store_seal_insert(struct store *st, const struct audit_seal *s);
+int store_seal_latest(struct store *st, struct audit_seal *out);
+void audit_entry_release(struct audit_entry *a);
+void audit_list_free(struct audit_entry *a, size_t n);
+
+/* Maintenance */
+int store_backup(struct store *st, const char *dest_path, struct err *e);
+int store_checkpoint(struct store *st);
+
+#endif

@@ -1,0 +1,1148 @@
+/* store_sqlite: the SQLite backend of store.h. WAL, synchronous=FULL, foreign keys, secure
+ * delete; prepared statements cached per handle; migrations embedded from sql/sqlite/. */
+#include "store.h"
+#include "base/alloc.h"
+#include "base/asset.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE 96
+
+struct store {
+	sqlite3 *db;
+	int in_tx;
+	struct {
+		char *sql;
+		sqlite3_stmt *s;
+	} cache[STMT_CACHE];
+	int ncache;
+};
+
+/* ---- plumbing ---------------------------------------------------------------------------- */
+
+static int fail(struct store *st, int rc, struct err *e, const char *what)
+{
+	int ext = sqlite3_extended_errcode(st->db);
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return err_set(e, HV_ECONFLICT, NULL, "%s already exists", what);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return err_set(e, HV_EBUSY, NULL, "the database is busy; try again");
+	log_event(LOG_ERROR, "store_error", "op=%s rc=%d msg=\"%s\"", what, ext, sqlite3_errmsg(st->db));
+	return err_set(e, HV_EIO, NULL, "storage error");
+}
+
+static sqlite3_stmt *stmt(struct store *st, const char *sql)
+{
+	for (int i = 0; i < st->ncache; i++)
+		if (!strcmp(st->cache[i].sql, sql)) {
+			sqlite3_reset(st->cache[i].s);
+			sqlite3_clear_bindings(st->cache[i].s);
+			return st->cache[i].s;
+		}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		log_event(LOG_ERROR, "store_prepare", "msg=\"%s\"", sqlite3_errmsg(st->db));
+		BUG("SQL failed to prepare");
+	}
+	if (st->ncache == STMT_CACHE) { /* dynamic queries: evict the oldest */
+		sqlite3_finalize(st->cache[0].s);
+		free(st->cache[0].sql);
+		memmove(st->cache, st->cache + 1, sizeof st->cache[0] * (STMT_CACHE - 1));
+		st->ncache--;
+	}
+	st->cache[st->ncache].sql = xstrdup(sql);
+	st->cache[st->ncache++].s = s;
+	return s;
+}
+
+static void bt(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bi(sqlite3_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s, i, v);
+}
+
+static void cpy(sqlite3_stmt *s, int col, char *dst, size_t n)
+{
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	snprintf(dst, n, "%s", v ? v : "");
+}
+
+static char *dup(sqlite3_stmt *s, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	return v ? xstrdup(v) : NULL;
+}
+
+static int64_t ci(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_int64(s, col);
+}
+
+/* Runs a statement that returns no rows. */
+static int run(struct store *st, sqlite3_stmt *s, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, e, what);
+}
+
+/* Steps a single-row query: 0 with a row, -HV_ENOTFOUND without. Caller reads, then resets. */
+static int one(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? -HV_ENOTFOUND : fail(st, rc, NULL, "read");
+}
+
+static int exec(struct store *st, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_event(LOG_ERROR, "store_exec", "msg=\"%s\"", msg ? msg : "");
+		sqlite3_free(msg);
+		return err_set(e, HV_EIO, NULL, "storage error");
+	}
+	return 0;
+}
+
+/* ---- lifecycle and transactions ---------------------------------------------------------- */
+
+int store_open(struct store **out, const char *path, int create, struct err *e)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return err_set(e, HV_EIO, NULL, "cannot open database %s", path);
+	}
+	struct store *st = xcalloc(1, sizeof *st);
+	st->db = db;
+	sqlite3_busy_timeout(db, 10000);
+	int rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+			  "PRAGMA secure_delete=ON; PRAGMA trusted_schema=OFF;", e);
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < st->ncache; i++) {
+		sqlite3_finalize(st->cache[i].s);
+		free(st->cache[i].sql);
+	}
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st, int write)
+{
+	int rc = exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL);
+	if (!rc)
+		st->in_tx = 1;
+	return rc ? -HV_EBUSY : 0;
+}
+
+int store_commit(struct store *st)
+{
+	int rc = exec(st, "COMMIT", NULL);
+	if (rc)
+		store_rollback(st);
+	st->in_tx = 0;
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM schema_migrations", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_is_initialised(struct store *st)
+{
+	return store_schema_version(st) > 0;
+}
+
+int store_migrate(struct store *st, int *from, int *to, struct err *e)
+{
+	int rc = exec(st, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+			  " name TEXT NOT NULL, applied_at INTEGER NOT NULL)", e);
+	if (rc)
+		return rc;
+	int cur = store_schema_version(st);
+	*from = *to = cur;
+	/* Migrations are embedded as sql/sqlite/NNNN_name.sql, in name order. */
+	for (const struct asset *a = assets; a->name; a++) {
+		if (strncmp(a->name, "sql/sqlite/", 11))
+			continue;
+		int v = (int)strtol(a->name + 11, NULL, 10);
+		if (v <= cur)
+			continue;
+		if (v != *to + 1)
+			return err_set(e, HV_EINTERNAL, NULL, "migration %d is missing", *to + 1);
+		rc = exec(st, "BEGIN IMMEDIATE", e);
+		if (!rc)
+			rc = exec(st, (const char *)a->data, e);
+		if (!rc) {
+			sqlite3_stmt *s = stmt(st, "INSERT INTO schema_migrations(version, name, applied_at)"
+						   " VALUES (?1, ?2, strftime('%s','now'))");
+			bi(s, 1, v);
+			bt(s, 2, a->name + 11);
+			rc = run(st, s, e, "migration");
+		}
+		if (!rc)
+			rc = exec(st, "COMMIT", e);
+		if (rc) {
+			store_rollback(st);
+			return rc;
+		}
+		*to = v;
+	}
+	return 0;
+}
+
+/* ---- agencies ---------------------------------------------------------------------------- */
+
+#define AGENCY_COLS "id, name, type, code, created_at"
+
+static void agency_row(sqlite3_stmt *s, struct agency *a)
+{
+	cpy(s, 0, a->id, sizeof a->id);
+	cpy(s, 1, a->name, sizeof a->name);
+	cpy(s, 2, a->type, sizeof a->type);
+	cpy(s, 3, a->code, sizeof a->code);
+	a->created_at = ci(s, 4);
+}
+
+int store_agency_insert(struct store *st, const struct agency *a, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO agencies(" AGENCY_COLS ") VALUES (?1, ?2, ?3, ?4, ?5)");
+	bt(s, 1, a->id);
+	bt(s, 2, a->name);
+	bt(s, 3, a->type);
+	bt(s, 4, a->code);
+	bi(s, 5, a->created_at);
+	return run(st, s, e, "an agency with this name or code");
+}
+
+static int agency_by(struct store *st, const char *sql, const char *key, struct agency *out)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	bt(s, 1, key);
+	int rc = one(st, s);
+	if (!rc) {
+		agency_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_agency_get(struct store *st, const char *id, struct agency *out)
+{
+	return agency_by(st, "SELECT " AGENCY_COLS " FROM agencies WHERE id = ?1", id, out);
+}
+
+int store_agency_by_name(struct store *st, const char *name, struct agency *out)
+{
+	return agency_by(st, "SELECT " AGENCY_COLS " FROM agencies WHERE name = ?1", name, out);
+}
+
+int store_agency_list(struct store *st, struct agency **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " AGENCY_COLS " FROM agencies ORDER BY name");
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 8, sizeof **out);
+		agency_row(s, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "agency list");
+}
+
+/* ---- users ------------------------------------------------------------------------------- */
+
+#define USER_COLS "u.id, u.username, u.full_name, u.role, u.agency_id, a.name, u.locale, u.disabled," \
+		  " u.must_change_pw, u.created_at, u.updated_at, u.pw_hash"
+#define USER_FROM " FROM users u JOIN agencies a ON a.id = u.agency_id"
+
+static void user_row(sqlite3_stmt *s, struct user *u, int with_hash)
+{
+	cpy(s, 0, u->id, sizeof u->id);
+	cpy(s, 1, u->username, sizeof u->username);
+	cpy(s, 2, u->full_name, sizeof u->full_name);
+	cpy(s, 3, u->role, sizeof u->role);
+	cpy(s, 4, u->agency_id, sizeof u->agency_id);
+	cpy(s, 5, u->agency_name, sizeof u->agency_name);
+	cpy(s, 6, u->locale, sizeof u->locale);
+	u->disabled = (int)ci(s, 7);
+	u->must_change_pw = (int)ci(s, 8);
+	u->created_at = ci(s, 9);
+	u->updated_at = ci(s, 10);
+	u->pw_hash = with_hash ? dup(s, 11) : NULL;
+}
+
+void user_release(struct user *u)
+{
+	free(u->pw_hash);
+	u->pw_hash = NULL;
+}
+
+void user_list_free(struct user *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		user_release(&u[i]);
+	free(u);
+}
+
+int store_user_insert(struct store *st, const struct user *u, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO users(id, username, full_name, role, agency_id, locale, pw_hash,"
+				   " must_change_pw, disabled, created_at, updated_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)");
+	bt(s, 1, u->id);
+	bt(s, 2, u->username);
+	bt(s, 3, u->full_name);
+	bt(s, 4, u->role);
+	bt(s, 5, u->agency_id);
+	bt(s, 6, u->locale);
+	bt(s, 7, u->pw_hash);
+	bi(s, 8, u->must_change_pw);
+	bi(s, 9, u->disabled);
+	bi(s, 10, u->created_at);
+	return run(st, s, e, "a user with this username");
+}
+
+static int user_by(struct store *st, const char *sql, const char *key, struct user *out, int with_hash)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	bt(s, 1, key);
+	int rc = one(st, s);
+	if (!rc) {
+		user_row(s, out, with_hash);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_user_get(struct store *st, const char *id, struct user *out, int with_hash)
+{
+	return user_by(st, "SELECT " USER_COLS USER_FROM " WHERE u.id = ?1", id, out, with_hash);
+}
+
+int store_user_by_name(struct store *st, const char *username, struct user *out, int with_hash)
+{
+	return user_by(st, "SELECT " USER_COLS USER_FROM " WHERE u.username = ?1", username, out, with_hash);
+}
+
+int store_user_update(struct store *st, const struct user *u, int set_hash, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE users SET full_name = ?2, role = ?3, agency_id = ?4, locale = ?5,"
+				   " disabled = ?6, must_change_pw = ?7, updated_at = ?8,"
+				   " pw_hash = CASE WHEN ?9 THEN ?10 ELSE pw_hash END WHERE id = ?1");
+	bt(s, 1, u->id);
+	bt(s, 2, u->full_name);
+	bt(s, 3, u->role);
+	bt(s, 4, u->agency_id);
+	bt(s, 5, u->locale);
+	bi(s, 6, u->disabled);
+	bi(s, 7, u->must_change_pw);
+	bi(s, 8, u->updated_at);
+	bi(s, 9, set_hash);
+	bt(s, 10, set_hash ? u->pw_hash : NULL);
+	int rc = run(st, s, e, "user");
+	if (!rc && sqlite3_changes(st->db) == 0)
+		return err_set(e, HV_ENOTFOUND, NULL, "no such user");
+	return rc;
+}
+
+int store_user_list(struct store *st, const char *agency_id, struct user **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " USER_COLS USER_FROM " WHERE ?1 IS NULL OR u.agency_id = ?1"
+				   " ORDER BY u.username");
+	bt(s, 1, agency_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 16, sizeof **out);
+		user_row(s, &(*out)[(*n)++], 0);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "user list");
+}
+
+/* ---- sessions and tokens ----------------------------------------------------------------- */
+
+int store_session_insert(struct store *st, const char *hash, const struct session *ss)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO sessions(hash, user_id, csrf, created_at, last_seen)"
+				   " VALUES (?1, ?2, ?3, ?4, ?4)");
+	bt(s, 1, hash);
+	bt(s, 2, ss->user_id);
+	bt(s, 3, ss->csrf);
+	bi(s, 4, ss->created_at);
+	return run(st, s, NULL, "session");
+}
+
+int store_session_get(struct store *st, const char *hash, struct session *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT user_id, csrf, created_at, last_seen FROM sessions WHERE hash = ?1");
+	bt(s, 1, hash);
+	int rc = one(st, s);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	cpy(s, 0, out->user_id, sizeof out->user_id);
+	cpy(s, 1, out->csrf, sizeof out->csrf);
+	out->created_at = ci(s, 2);
+	out->last_seen = ci(s, 3);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_session_touch(struct store *st, const char *hash, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE sessions SET last_seen = ?2 WHERE hash = ?1");
+	bt(s, 1, hash);
+	bi(s, 2, now);
+	return run(st, s, NULL, "session");
+}
+
+int store_session_delete(struct store *st, const char *hash)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM sessions WHERE hash = ?1");
+	bt(s, 1, hash);
+	return run(st, s, NULL, "session");
+}
+
+int store_credentials_revoke(struct store *st, const char *user_id, const char *keep)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM sessions WHERE user_id = ?1 AND hash IS NOT ?2");
+	bt(s, 1, user_id);
+	bt(s, 2, keep);
+	int rc = run(st, s, NULL, "session");
+	if (rc || keep)
+		return rc;
+	s = stmt(st, "DELETE FROM tokens WHERE user_id = ?1");
+	bt(s, 1, user_id);
+	return run(st, s, NULL, "token");
+}
+
+int store_token_insert(struct store *st, const char *hash, const char *user_id, const struct token *t)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO tokens(id, hash, user_id, name, created_at, expires_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bt(s, 1, t->id);
+	bt(s, 2, hash);
+	bt(s, 3, user_id);
+	bt(s, 4, t->name);
+	bi(s, 5, t->created_at);
+	bi(s, 6, t->expires_at);
+	return run(st, s, NULL, "token");
+}
+
+int store_token_get(struct store *st, const char *hash, struct session *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT user_id, id, created_at, expires_at FROM tokens WHERE hash = ?1");
+	bt(s, 1, hash);
+	int rc = one(st, s);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	cpy(s, 0, out->user_id, sizeof out->user_id);
+	cpy(s, 1, out->token_id, sizeof out->token_id);
+	out->created_at = ci(s, 2);
+	out->expires_at = ci(s, 3);
+	out->is_token = 1;
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_token_list(struct store *st, const char *user_id, struct token **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT id, name, created_at, expires_at FROM tokens WHERE user_id = ?1"
+				   " ORDER BY created_at DESC, id");
+	bt(s, 1, user_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 8, sizeof **out);
+		struct token *t = &(*out)[(*n)++];
+		cpy(s, 0, t->id, sizeof t->id);
+		cpy(s, 1, t->name, sizeof t->name);
+		t->created_at = ci(s, 2);
+		t->expires_at = ci(s, 3);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "token list");
+}
+
+int store_token_delete(struct store *st, const char *user_id, const char *id)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM tokens WHERE id = ?1 AND user_id = ?2");
+	bt(s, 1, id);
+	bt(s, 2, user_id);
+	int rc = run(st, s, NULL, "token");
+	if (!rc && sqlite3_changes(st->db) == 0)
+		return -HV_ENOTFOUND;
+	return rc;
+}
+
+int store_expired_delete(struct store *st, int64_t idle_before, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM sessions WHERE last_seen < ?1");
+	bi(s, 1, idle_before);
+	int rc = run(st, s, NULL, "session");
+	if (rc)
+		return rc;
+	s = stmt(st, "DELETE FROM tokens WHERE expires_at <= ?1");
+	bi(s, 1, now);
+	return run(st, s, NULL, "token");
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+#define REC_COLS "r.id, r.display_id, r.type, r.status, r.risk_level, r.owner_id, r.agency_id," \
+		 " r.created_by, r.version, r.created_at, r.updated_at, r.deleted, r.data"
+
+static void record_row(sqlite3_stmt *s, struct record *r)
+{
+	memset(r, 0, sizeof *r);
+	cpy(s, 0, r->id, sizeof r->id);
+	cpy(s, 1, r->display_id, sizeof r->display_id);
+	cpy(s, 2, r->type, sizeof r->type);
+	cpy(s, 3, r->status, sizeof r->status);
+	cpy(s, 4, r->risk_level, sizeof r->risk_level);
+	cpy(s, 5, r->owner_id, sizeof r->owner_id);
+	cpy(s, 6, r->agency_id, sizeof r->agency_id);
+	cpy(s, 7, r->created_by, sizeof r->created_by);
+	r->version = ci(s, 8);
+	r->created_at = ci(s, 9);
+	r->updated_at = ci(s, 10);
+	r->deleted = (int)ci(s, 11);
+	r->data = dup(s, 12);
+}
+
+void record_release(struct record *r)
+{
+	free(r->data);
+	free(r->search_key);
+	free(r->sort_name);
+	r->data = r->search_key = r->sort_name = NULL;
+}
+
+void record_list_release(struct record_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		record_release(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+static int search_key_set(struct store *st, const char *id, const char *key, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)");
+	bt(s, 1, id);
+	int rc = run(st, s, e, "search entry");
+	if (rc || !key)
+		return rc;
+	s = stmt(st, "INSERT INTO record_search(rowid, key) SELECT seq, ?2 FROM records WHERE id = ?1");
+	bt(s, 1, id);
+	bt(s, 2, key);
+	return run(st, s, e, "search entry");
+}
+
+int store_record_insert(struct store *st, const struct record *r, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO records(id, display_id, type, status, risk_level, owner_id,"
+				   " agency_id, created_by, version, created_at, updated_at, deleted, sort_name, data)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13)");
+	bt(s, 1, r->id);
+	bt(s, 2, r->display_id);
+	bt(s, 3, r->type);
+	bt(s, 4, r->status);
+	bt(s, 5, r->risk_level);
+	bt(s, 6, r->owner_id);
+	bt(s, 7, r->agency_id);
+	bt(s, 8, r->created_by);
+	bi(s, 9, r->version);
+	bi(s, 10, r->created_at);
+	bi(s, 11, r->updated_at);
+	bt(s, 12, r->sort_name ? r->sort_name : "");
+	bt(s, 13, r->data);
+	int rc = run(st, s, e, "a record with this id");
+	return rc ? rc : search_key_set(st, r->id, r->search_key, e);
+}
+
+int store_record_get(struct store *st, const char *id, struct record *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REC_COLS " FROM records r WHERE r.id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		record_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_record_by_display_id(struct store *st, const char *display_id, struct record *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REC_COLS " FROM records r WHERE r.display_id = ?1");
+	bt(s, 1, display_id);
+	int rc = one(st, s);
+	if (!rc) {
+		record_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_record_update(struct store *st, const struct record *r, int64_t expected, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE records SET status = ?2, risk_level = ?3, owner_id = ?4, version = ?5,"
+				   " updated_at = ?6, deleted = ?7, sort_name = ?8, data = ?9"
+				   " WHERE id = ?1 AND version = ?10");
+	bt(s, 1, r->id);
+	bt(s, 2, r->status);
+	bt(s, 3, r->risk_level);
+	bt(s, 4, r->owner_id);
+	bi(s, 5, r->version);
+	bi(s, 6, r->updated_at);
+	bi(s, 7, r->deleted);
+	bt(s, 8, r->sort_name ? r->sort_name : "");
+	bt(s, 9, r->data);
+	bi(s, 10, expected);
+	int rc = run(st, s, e, "record");
+	if (rc)
+		return rc;
+	if (sqlite3_changes(st->db) == 0)
+		return err_set(e, HV_ESTALE, NULL, "the record was changed by someone else (version %lld is not current)",
+			       (long long)expected);
+	return r->search_key ? search_key_set(st, r->id, r->search_key, e) : 0;
+}
+
+/* The visibility predicate for a scope over alias r; parameters ?1 user, ?2 agency, ?3 since. */
+static const char *scope_sql(enum scope_kind k)
+{
+	static const char *sql[] = {
+		[SCOPE_NONE] = "0",
+		[SCOPE_OWN] = "(r.created_by = ?1 AND r.created_at > ?3)",
+		[SCOPE_ASSIGNED] = "(r.owner_id = ?1 OR EXISTS (SELECT 1 FROM record_assignees x"
+				   " WHERE x.record_id = r.id AND x.user_id = ?1))",
+		[SCOPE_AGENCY] = "r.agency_id = ?2",
+		[SCOPE_ALL] = "1",
+	};
+	return sql[k];
+}
+
+static void scope_bind(sqlite3_stmt *s, const struct scope *sc)
+{
+	bt(s, 1, sc->user_id ? sc->user_id : "");
+	bt(s, 2, sc->agency_id ? sc->agency_id : "");
+	bi(s, 3, sc->created_after);
+}
+
+int store_record_visible(struct store *st, const char *id, const struct scope *sc)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM records r WHERE r.id = ?4 AND r.deleted = 0 AND %s",
+		 scope_sql(sc->kind));
+	sqlite3_stmt *s = stmt(st, sql);
+	scope_bind(s, sc);
+	bt(s, 4, id);
+	int rc = one(st, s);
+	if (!rc)
+		sqlite3_reset(s);
+	return rc;
+}
+
+static const char *sort_sql(const char *sort)
+{
+	static const struct {
+		const char *key, *sql;
+	} sorts[] = {
+		{"updated_at", "r.updated_at, r.seq"},   {"-updated_at", "r.updated_at DESC, r.seq DESC"},
+		{"created_at", "r.created_at, r.seq"},   {"-created_at", "r.created_at DESC, r.seq DESC"},
+		{"display_id", "r.display_id"},          {"-display_id", "r.display_id DESC"},
+		{"name", "r.sort_name, r.seq"},          {"-name", "r.sort_name DESC, r.seq DESC"},
+	};
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		if (sort && !strcmp(sort, sorts[i].key))
+			return sorts[i].sql;
+	return sorts[1].sql;
+}
+
+/* Builds the WHERE clause shared by the count and the page query; parameters ?1..?3 scope,
+ * ?4 type, ?5 status, ?6 risk, ?7 the LIKE pattern. */
+static void where_sql(struct buf *b, const struct record_query *q)
+{
+	buf_addf(b, " WHERE r.deleted = 0 AND r.type = ?4 AND %s", scope_sql(q->scope.kind));
+	if (q->status)
+		buf_adds(b, " AND r.status = ?5");
+	if (q->risk_level)
+		buf_adds(b, " AND r.risk_level = ?6");
+	if (q->mine)
+		buf_addf(b, " AND %s", scope_sql(SCOPE_ASSIGNED));
+	if (q->q)
+		buf_adds(b, " AND r.seq IN (SELECT rowid FROM record_search WHERE key LIKE ?7 ESCAPE '\\')");
+}
+
+static void query_bind(sqlite3_stmt *s, const struct record_query *q, const char *pattern)
+{
+	scope_bind(s, &q->scope);
+	bt(s, 4, q->type);
+	bt(s, 5, q->status);
+	bt(s, 6, q->risk_level);
+	bt(s, 7, pattern);
+}
+
+/* Substring pattern for the folded query; one- and two-character queries match word prefixes
+ * (the key starts with a space and separates words with spaces). */
+static void like_pattern(struct buf *p, const char *q)
+{
+	size_t cps = 0;
+	for (const char *c = q; *c; c++)
+		cps += ((unsigned char)*c & 0xC0) != 0x80;
+	buf_adds(p, cps < 3 ? "% " : "%");
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_addch(p, '\\');
+		buf_addch(p, *c);
+	}
+	buf_addch(p, '%');
+}
+
+int store_record_query(struct store *st, const struct record_query *q, struct record_list *out)
+{
+	struct buf where = BUF_INIT, sql = BUF_INIT, pat = BUF_INIT;
+	memset(out, 0, sizeof *out);
+	if (q->q)
+		like_pattern(&pat, q->q);
+	where_sql(&where, q);
+	buf_addf(&sql, "SELECT count(*) FROM records r%s", where.p);
+	sqlite3_stmt *s = stmt(st, sql.p);
+	query_bind(s, q, q->q ? pat.p : NULL);
+	int rc = one(st, s);
+	if (!rc) {
+		out->total = ci(s, 0);
+		sqlite3_reset(s);
+	}
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT " REC_COLS " FROM records r%s ORDER BY %s LIMIT ?8 OFFSET ?9", where.p,
+		 sort_sql(q->sort));
+	if (!rc) {
+		s = stmt(st, sql.p);
+		query_bind(s, q, q->q ? pat.p : NULL);
+		bi(s, 8, q->per);
+		bi(s, 9, (int64_t)(q->page - 1) * q->per);
+		out->items = xcalloc((size_t)q->per, sizeof *out->items);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < (size_t)q->per)
+			record_row(s, &out->items[out->n++]);
+		sqlite3_reset(s);
+		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "record list");
+	}
+	buf_release(&where);
+	buf_release(&sql);
+	buf_release(&pat);
+	if (rc)
+		record_list_release(out);
+	return rc == -HV_ENOTFOUND ? -HV_EIO : rc;
+}
+
+int store_record_purge(struct store *st, const char *id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
+		"DELETE FROM history WHERE record_id = ?1",
+		"DELETE FROM notes WHERE record_id = ?1",
+		"DELETE FROM record_assignees WHERE record_id = ?1",
+		"DELETE FROM records WHERE id = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *s = stmt(st, sql[i]);
+		bt(s, 1, id);
+		int rc = run(st, s, NULL, "purge");
+		if (rc)
+			return rc;
+		if (i == 4 && sqlite3_changes(st->db) == 0)
+			return -HV_ENOTFOUND;
+	}
+	/* Merge the trigram index so no segment keeps the erased name's tokens. */
+	return exec(st, "INSERT INTO record_search(record_search) VALUES ('optimize')", NULL);
+}
+
+/* ---- assignment, history, notes ---------------------------------------------------------- */
+
+static void userref_row(sqlite3_stmt *s, int col, struct userref *u)
+{
+	cpy(s, col, u->id, sizeof u->id);
+	cpy(s, col + 1, u->username, sizeof u->username);
+	cpy(s, col + 2, u->full_name, sizeof u->full_name);
+}
+
+int store_userref_get(struct store *st, const char *user_id, struct userref *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT id, username, full_name FROM users WHERE id = ?1");
+	bt(s, 1, user_id);
+	int rc = one(st, s);
+	if (!rc) {
+		userref_row(s, 0, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_assignees_get(struct store *st, const char *record_id, struct userref **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT u.id, u.username, u.full_name FROM record_assignees x"
+				   " JOIN users u ON u.id = x.user_id WHERE x.record_id = ?1 ORDER BY u.username");
+	bt(s, 1, record_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 4, sizeof **out);
+		userref_row(s, 0, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "assignees");
+}
+
+int store_assignees_set(struct store *st, const char *record_id, const char *const *ids, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM record_assignees WHERE record_id = ?1");
+	bt(s, 1, record_id);
+	int rc = run(st, s, NULL, "assignees");
+	for (size_t i = 0; !rc && i < n; i++) {
+		s = stmt(st, "INSERT OR IGNORE INTO record_assignees(record_id, user_id) VALUES (?1, ?2)");
+		bt(s, 1, record_id);
+		bt(s, 2, ids[i]);
+		rc = run(st, s, NULL, "assignees");
+	}
+	return rc;
+}
+
+int store_history_insert(struct store *st, const char *record_id, int64_t at, const char *user_id,
+			 const char *action, const char *field, const char *old_v, const char *new_v)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO history(record_id, at, user_id, action, field, old_value, new_value)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	bt(s, 1, record_id);
+	bi(s, 2, at);
+	bt(s, 3, user_id);
+	bt(s, 4, action);
+	bt(s, 5, field ? field : "");
+	bt(s, 6, old_v);
+	bt(s, 7, new_v);
+	return run(st, s, NULL, "history");
+}
+
+int store_history_list(struct store *st, const char *record_id, struct history_entry **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT h.at, h.user_id, coalesce(u.username, ''), h.action, h.field,"
+				   " h.old_value, h.new_value FROM history h LEFT JOIN users u ON u.id = h.user_id"
+				   " WHERE h.record_id = ?1 ORDER BY h.id DESC");
+	bt(s, 1, record_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 16, sizeof **out);
+		struct history_entry *h = &(*out)[(*n)++];
+		h->at = ci(s, 0);
+		cpy(s, 1, h->user_id, sizeof h->user_id);
+		cpy(s, 2, h->username, sizeof h->username);
+		cpy(s, 3, h->action, sizeof h->action);
+		cpy(s, 4, h->field, sizeof h->field);
+		h->old_value = dup(s, 5);
+		h->new_value = dup(s, 6);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "history");
+}
+
+void history_list_free(struct history_entry *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].old_value);
+		free(h[i].new_value);
+	}
+	free(h);
+}
+
+int store_note_insert(struct store *st, const struct note *nt)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO notes(id, record_id, author_id, note_date, text, created_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bt(s, 1, nt->id);
+	bt(s, 2, nt->record_id);
+	bt(s, 3, nt->author_id);
+	bt(s, 4, nt->date);
+	bt(s, 5, nt->text);
+	bi(s, 6, nt->created_at);
+	return run(st, s, NULL, "note");
+}
+
+int store_note_list(struct store *st, const char *record_id, struct note **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT n.id, n.record_id, n.author_id, n.note_date, n.text, n.created_at,"
+				   " u.id, u.username, u.full_name FROM notes n JOIN users u ON u.id = n.author_id"
+				   " WHERE n.record_id = ?1 ORDER BY n.note_date DESC, n.created_at DESC, n.id");
+	bt(s, 1, record_id);
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 8, sizeof **out);
+		struct note *nt = &(*out)[(*n)++];
+		cpy(s, 0, nt->id, sizeof nt->id);
+		cpy(s, 1, nt->record_id, sizeof nt->record_id);
+		cpy(s, 2, nt->author_id, sizeof nt->author_id);
+		cpy(s, 3, nt->date, sizeof nt->date);
+		nt->text = dup(s, 4);
+		nt->created_at = ci(s, 5);
+		userref_row(s, 6, &nt->author);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "notes");
+}
+
+void note_list_free(struct note *nt, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(nt[i].text);
+	free(nt);
+}
+
+/* ---- audit ------------------------------------------------------------------------------- */
+
+#define AUDIT_COLS "seq, at_ms, user_id, actor_hash, client, action, record_type, record_ids, reason," \
+		   " prev_hash, hash"
+
+static void audit_row(sqlite3_stmt *s, struct audit_entry *a)
+{
+	a->seq = ci(s, 0);
+	a->at_ms = ci(s, 1);
+	cpy(s, 2, a->user_id, sizeof a->user_id);
+	cpy(s, 3, a->actor_hash, sizeof a->actor_hash);
+	cpy(s, 4, a->client, sizeof a->client);
+	cpy(s, 5, a->action, sizeof a->action);
+	cpy(s, 6, a->record_type, sizeof a->record_type);
+	a->record_ids = dup(s, 7);
+	a->reason = dup(s, 8);
+	cpy(s, 9, a->prev_hash, sizeof a->prev_hash);
+	cpy(s, 10, a->hash, sizeof a->hash);
+}
+
+void audit_entry_release(struct audit_entry *a)
+{
+	free(a->record_ids);
+	free(a->reason);
+	a->record_ids = a->reason = NULL;
+}
+
+void audit_list_free(struct audit_entry *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		audit_entry_release(&a[i]);
+	free(a);
+}
+
+int store_audit_head(struct store *st, int64_t *seq, char hash[65])
+{
+	sqlite3_stmt *s = stmt(st, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+	int rc = one(st, s);
+	if (rc == -HV_ENOTFOUND) {
+		*seq = 0;
+		hash[0] = '\0';
+		return 0;
+	}
+	if (rc)
+		return rc;
+	*seq = ci(s, 0);
+	cpy(s, 1, hash, 65);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int store_audit_insert(struct store *st, const struct audit_entry *a)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO audit(" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	bi(s, 1, a->seq);
+	bi(s, 2, a->at_ms);
+	bt(s, 3, a->user_id);
+	bt(s, 4, a->actor_hash);
+	bt(s, 5, a->client);
+	bt(s, 6, a->action);
+	bt(s, 7, a->record_type);
+	bt(s, 8, a->record_ids);
+	bt(s, 9, a->reason);
+	bt(s, 10, a->prev_hash);
+	bt(s, 11, a->hash);
+	int rc = run(st, s, NULL, "audit");
+	/* Index each named record id for "who saw this record" queries. */
+	for (const char *p = a->record_ids; !rc && p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		s = stmt(st, "INSERT OR IGNORE INTO audit_records(record_id, seq) VALUES (?1, ?2)");
+		sqlite3_bind_text(s, 1, p, (int)len, SQLITE_TRANSIENT);
+		bi(s, 2, a->seq);
+		rc = run(st, s, NULL, "audit");
+		p = end ? end + 1 : p + len;
+	}
+	return rc;
+}
+
+int store_audit_query(struct store *st, const struct audit_query *q, struct audit_entry **out, size_t *n,
+		      int64_t *total)
+{
+	static const char *where =
+		" FROM audit a WHERE (?1 IS NULL OR a.seq IN (SELECT seq FROM audit_records WHERE record_id = ?1))"
+		" AND (?2 IS NULL OR a.user_id = ?2) AND a.at_ms >= ?3"
+		" AND (?4 IS NULL OR a.user_id IN (SELECT id FROM users WHERE agency_id = ?4)"
+		"  OR a.seq IN (SELECT ar.seq FROM audit_records ar JOIN records r ON r.id = ar.record_id"
+		"   WHERE r.agency_id = ?4))";
+	char sql[1024];
+	snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
+	sqlite3_stmt *s = stmt(st, sql);
+	bt(s, 1, q->record_id);
+	bt(s, 2, q->user_id);
+	bi(s, 3, q->since_ms);
+	bt(s, 4, q->agency_id);
+	int rc = one(st, s);
+	if (rc)
+		return rc;
+	*total = ci(s, 0);
+	sqlite3_reset(s);
+	snprintf(sql, sizeof sql, "SELECT " AUDIT_COLS "%s ORDER BY a.seq DESC LIMIT ?5 OFFSET ?6", where);
+	s = stmt(st, sql);
+	bt(s, 1, q->record_id);
+	bt(s, 2, q->user_id);
+	bi(s, 3, q->since_ms);
+	bt(s, 4, q->agency_id);
+	bi(s, 5, q->per);
+	bi(s, 6, (int64_t)(q->page - 1) * q->per);
+	*out = xcalloc((size_t)q->per, sizeof **out);
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)q->per)
+		audit_row(s, &(*out)[(*n)++]);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "audit");
+}
+
+int store_audit_each(struct store *st, int (*fn)(const struct audit_entry *, void *), void *ctx)
+{
+	sqlite3_stmt *s = NULL;
+	/* Not cached: the walk may interleave with other statements of the caller. */
+	if (sqlite3_prepare_v2(st->db, "SELECT " AUDIT_COLS " FROM audit ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, SQLITE_ERROR, NULL, "audit");
+	int rc, out = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct audit_entry a = {0};
+		audit_row(s, &a);
+		out = fn(&a, ctx);
+		audit_entry_release(&a);
+		if (out)
+			break;
+	}
+	sqlite3_finalize(s);
+	if (out)
+		return out;
+	return rc == SQLITE_DONE ? 0 : -HV_EIO;
+}
+
+int store_seal_insert(struct store *st, const struct audit_seal *a)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT OR REPLACE INTO audit_seals(seq, hash, sig, at_ms) VALUES (?1, ?2, ?3, ?4)");
+	bi(s, 1, a->seq);
+	bt(s, 2, a->hash);
+	bt(s, 3, a->sig);
+	bi(s, 4, a->at_ms);
+	return run(st, s, NULL, "audit seal");
+}
+
+int store_seal_latest(struct store *st, struct audit_seal *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT seq, hash, sig, at_ms FROM audit_seals ORDER BY seq DESC LIMIT 1");
+	int rc = one(st, s);
+	if (rc)
+		return rc;
+	out->seq = ci(s, 0);
+	cpy(s, 1, out->hash, sizeof out->hash);
+	cpy(s, 2, out->sig, sizeof out->sig);
+	out->at_ms = ci(s, 3);
+	sqlite3_reset(s);
+	return 0;
+}
+
+/* ---- maintenance ------------------------------------------------------------------------- */
+
+int store_backup(struct store *st, const char *dest, struct err *e)
+{
+	sqlite3 *dst = NULL;
+	if (sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(dst);
+		return err_set(e, HV_EIO, NULL, "cannot create %s", dest);
+	}
+	/* The online backup API copies a consistent snapshot while the server keeps writing. */
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+	int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	sqlite3_backup_finish(b);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : err_set(e, HV_EIO, NULL, "backup failed");
+}
+
+int store_checkpoint(struct store *st)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : -HV_EIO;
+}
