@@ -15,7 +15,6 @@
 
 static const char *const agency_types[] = {"social_services", "ngo", "police", "border", "immigration",
 					   "justice", "health", "education", "shelter", "other", NULL};
-static const char *const locales[] = {"en", "fr", "es", "ar", NULL};
 
 static int one_of(const char *s, const char *const *list)
 {
@@ -23,6 +22,18 @@ static int one_of(const char *s, const char *const *list)
 		if (!strcmp(s, *list))
 			return 1;
 	return 0;
+}
+
+/* A BCP 47 language with an optional region (en, ckb, fr-CA). The UI falls back to English
+ * for languages it does not have yet. */
+static int locale_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+	if (n < 2 || n > 3)
+		return 0;
+	if (!s[n])
+		return 1;
+	return s[n] == '-' && strlen(s + n + 1) == 2 && strspn(s + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2;
 }
 
 static int need(struct req *r, const char *action)
@@ -186,8 +197,8 @@ static int user_fields(struct req *r, const json_t *b, struct user *u)
 		rc = str_member(r, b, "full_name", 0, 200, &full_name);
 	if (!rc)
 		rc = str_member(r, b, "locale", 0, 15, &locale);
-	if (!rc && locale && !one_of(locale, locales))
-		rc = api_fail(r, HV_EVALID, "locale", "must be one of en, fr, es, ar");
+	if (!rc && locale && !locale_ok(locale))
+		rc = api_fail(r, HV_EVALID, "locale", "must be a language tag such as en, ar or fr-CA");
 	if (rc)
 		return rc;
 	if (role)

@@ -16,9 +16,9 @@
 
 /* ---- loading with access control --------------------------------------------------------- */
 
-/* Loads the case r->params[0] if r->user may perform action on it. Anything not visible is a
- * 404, so ids of other agencies' records reveal nothing. *reason gets a break-glass reason. */
-static int load(struct req *r, const char *action, struct record *rec, const char **reason)
+/* Finds the case r->params[0] if r->user may perform action on it; -HV_ENOTFOUND otherwise,
+ * without an error message. *reason gets a break-glass reason when the role needs one. */
+static int find(struct req *r, const char *action, struct record *rec, const char **reason)
 {
 	struct scope sc;
 	int need_reason = 0;
@@ -26,18 +26,36 @@ static int load(struct req *r, const char *action, struct record *rec, const cha
 	*reason = NULL;
 	memset(rec, 0, sizeof *rec);
 	if (!token_is_uuid(id) || perm_scope(&r->user, action, &sc, &need_reason))
-		return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+		return -HV_ENOTFOUND;
 	if (need_reason) {
 		const char *why = r->header(r->conn, "X-Access-Reason");
 		if (!why || !*why || strlen(why) > 500 || !text_valid_utf8(why, strlen(why)))
-			return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+			return -HV_ENOTFOUND;
 		*reason = why;
 	}
 	if (store_record_visible(r->st, id, &sc) || store_record_get(r->st, id, rec) || strcmp(rec->type, "case")) {
 		record_release(rec);
-		return api_fail(r, HV_ENOTFOUND, NULL, "no such case");
+		return -HV_ENOTFOUND;
 	}
 	return 0;
+}
+
+/* Loads the case for reading. Anything not visible is a 404, so ids of other agencies'
+ * records reveal nothing. */
+static int load(struct req *r, const char *action, struct record *rec, const char **reason)
+{
+	return find(r, action, rec, reason) ? api_fail(r, HV_ENOTFOUND, NULL, "no such case") : 0;
+}
+
+/* Loads the case for another action: a user who may read the case but not do this gets 403;
+ * one who may not even read it gets 404. */
+static int load_for(struct req *r, const char *action, struct record *rec, const char **reason)
+{
+	if (!find(r, action, rec, reason))
+		return 0;
+	int rc = load(r, "case.read", rec, reason);
+	record_release(rec);
+	return rc ? rc : api_fail(r, HV_EFORBID, NULL, "your role may not do this to this case");
 }
 
 static int may(struct req *r, const char *action, const struct record *rec)
@@ -229,7 +247,7 @@ int api_cases_patch(struct req *r)
 	struct record rec;
 	json_t *body, *patch;
 	int rc = if_match(r, &expected);
-	if (rc || (rc = load(r, "case.update", &rec, &reason)))
+	if (rc || (rc = load_for(r, "case.update", &rec, &reason)))
 		return rc;
 	if ((rc = data_body(r, 1, &body, &patch))) {
 		record_release(&rec);
@@ -271,7 +289,7 @@ int api_cases_delete(struct req *r)
 {
 	const char *reason;
 	struct record rec;
-	int rc = load(r, "case.delete", &rec, &reason);
+	int rc = load_for(r, "case.delete", &rec, &reason);
 	if (rc)
 		return rc;
 	int64_t expected = rec.version;
@@ -435,7 +453,7 @@ int api_notes_create(struct req *r)
 	const char *reason;
 	struct record rec;
 	json_t *b;
-	int rc = load(r, "case.note", &rec, &reason);
+	int rc = load_for(r, "case.note", &rec, &reason);
 	if (rc)
 		return rc;
 	record_release(&rec);
@@ -524,7 +542,7 @@ int api_cases_assign(struct req *r)
 	const char *reason;
 	struct record rec;
 	json_t *b;
-	int rc = load(r, "case.assign", &rec, &reason);
+	int rc = load_for(r, "case.assign", &rec, &reason);
 	if (rc)
 		return rc;
 	if ((rc = api_body(r, &b))) {

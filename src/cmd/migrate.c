@@ -36,8 +36,9 @@ int cmd_migrate(int argc, char **argv)
 
 int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	struct opts o = {argc, argv, "usage: haven version\n  Prints the version of this binary.\n"};
+	if (!opt_help(&o))
+		return 0;
 	printf("haven %s\n", HAVEN_VERSION);
 	return 0;
 }
