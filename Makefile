@@ -13,7 +13,7 @@ TST_OBJ  := $(patsubst %.c,build/tst/%.o,$(SRC)) build/tst/assets.o
 ASN_OBJ  := $(patsubst %.c,build/asn/%.o,$(SRC)) build/asn/assets.o
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all run test test-unit test-api test-e2e test-asan deps bench fmt clean
+.PHONY: all run test test-unit test-api test-e2e test-asan deps bench fuzz fmt clean
 all: build/haven
 
 deps:
@@ -64,6 +64,7 @@ build/asan/unit: $(ASN_OBJ) $(patsubst %.c,build/asn/%.o,$(UNIT_SRC))
 run: deps build/haven
 	@mkdir -p haven-data
 	@[ -f haven-data/haven.db ] || build/haven init --db haven-data/haven.db --demo
+	@echo "Demo logins (password haven-demo): admin, supervisor, caseworker, caseworker2, screener, analyst, provider"
 	build/haven serve --db haven-data/haven.db --listen 127.0.0.1:8080
 
 test: deps test-unit test-api test-e2e test-asan
@@ -84,6 +85,19 @@ test-asan: build/asan/unit build/asan/haven
 
 bench: build/haven
 	bench/run.sh
+
+# make fuzz: 60 seconds of libFuzzer on each harness in tests/fuzz (needs clang).
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/%.o,$(SRC)) build/fuzz/assets.o
+build/fuzz/%.o: %.c build/gen/version.h
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -DHAVEN_TESTING $(HV_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/assets.o: build/gen/assets.c
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -O0 -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(CPPFLAGS) $(HV_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+fuzz: $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+	for f in $^; do $$f -max_total_time=60 -max_len=4096 || exit 1; done
 
 fmt:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c

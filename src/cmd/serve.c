@@ -2,6 +2,7 @@
  * and seals the chain head. */
 #include "cmd.h"
 #include "api/api.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "http/server.h"
 #include "sec/audit.h"
@@ -85,8 +86,20 @@ int cmd_serve(int argc, char **argv)
 	log_event(LOG_INFO, "started", "listen=%s", sc.listen);
 	printf("Haven is serving http://%s/\n", sc.listen);
 	fflush(stdout);
-	int sig;
-	sigwait(&set, &sig);
+	/* Wake once a minute to delete expired sessions and tokens; stop on a signal. */
+	int sig = -1;
+	struct timespec minute = {60, 0};
+	struct store *maint = NULL;
+	store_open(&maint, db, 0, NULL);
+	while ((sig = sigtimedwait(&set, NULL, &minute)) < 0) {
+		int64_t now = clock_now();
+		if (maint && !store_begin(maint, 1)) {
+			store_expired_delete(maint, now - ac.idle_timeout, now - ac.absolute_timeout, now);
+			if (store_commit(maint))
+				store_rollback(maint);
+		}
+	}
+	store_close(maint);
 	log_event(LOG_INFO, "stopping", "signal=%d", sig);
 	server_stop();
 	audit_stop();

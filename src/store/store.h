@@ -181,7 +181,9 @@ int store_token_insert(struct store *st, const char *hash, const char *user_id, 
 int store_token_get(struct store *st, const char *hash, struct session *out);
 int store_token_list(struct store *st, const char *user_id, struct token **out, size_t *n);
 int store_token_delete(struct store *st, const char *user_id, const char *id);
-int store_expired_delete(struct store *st, int64_t idle_before, int64_t now);
+/* Deletes sessions idle since before idle_before or created before created_before, and
+ * tokens expired by now. */
+int store_expired_delete(struct store *st, int64_t idle_before, int64_t created_before, int64_t now);
 
 /* Records */
 int store_record_insert(struct store *st, const struct record *r, struct err *e);

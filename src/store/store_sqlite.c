@@ -527,10 +527,11 @@ int store_token_delete(struct store *st, const char *user_id, const char *id)
 	return rc;
 }
 
-int store_expired_delete(struct store *st, int64_t idle_before, int64_t now)
+int store_expired_delete(struct store *st, int64_t idle_before, int64_t created_before, int64_t now)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM sessions WHERE last_seen < ?1");
+	sqlite3_stmt *s = stmt(st, "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2");
 	bi(s, 1, idle_before);
+	bi(s, 2, created_before);
 	int rc = run(st, s, NULL, "session");
 	if (rc)
 		return rc;
@@ -702,10 +703,14 @@ static const char *sort_sql(const char *sort)
 	static const struct {
 		const char *key, *sql;
 	} sorts[] = {
-		{"updated_at", "r.updated_at, r.seq"},   {"-updated_at", "r.updated_at DESC, r.seq DESC"},
-		{"created_at", "r.created_at, r.seq"},   {"-created_at", "r.created_at DESC, r.seq DESC"},
-		{"display_id", "r.display_id"},          {"-display_id", "r.display_id DESC"},
-		{"name", "r.sort_name, r.seq"},          {"-name", "r.sort_name DESC, r.seq DESC"},
+		{"updated_at", "r.updated_at, r.seq"},
+		{"-updated_at", "r.updated_at DESC, r.seq DESC"},
+		{"created_at", "r.created_at, r.seq"},
+		{"-created_at", "r.created_at DESC, r.seq DESC"},
+		{"display_id", "r.display_id"},
+		{"-display_id", "r.display_id DESC"},
+		{"name", "r.sort_name, r.seq"},
+		{"-name", "r.sort_name DESC, r.seq DESC"},
 	};
 	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
 		if (sort && !strcmp(sort, sorts[i].key))
