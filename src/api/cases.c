@@ -16,6 +16,24 @@
 
 /* ---- loading with access control --------------------------------------------------------- */
 
+/* Whether scope sc covers rec; assignees are read only when they can matter. */
+static int covers(struct req *r, const struct scope *sc, const struct record *rec)
+{
+	if (sc->kind != SCOPE_ASSIGNED || !strcmp(rec->owner_id, sc->user_id))
+		return perm_covers(sc, rec, NULL, 0);
+	struct userref *as;
+	size_t n;
+	if (store_assignees_get(r->st, rec->id, &as, &n))
+		return 0;
+	const char **ids = xcalloc(n + 1, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = as[i].id;
+	int ok = perm_covers(sc, rec, ids, n);
+	free(ids);
+	free(as);
+	return ok;
+}
+
 /* Finds the case r->params[0] if r->user may perform action on it; -HV_ENOTFOUND otherwise,
  * without an error message. *reason gets a break-glass reason when the role needs one. */
 static int find(struct req *r, const char *action, struct record *rec, const char **reason)
@@ -33,7 +51,7 @@ static int find(struct req *r, const char *action, struct record *rec, const cha
 			return -HV_ENOTFOUND;
 		*reason = why;
 	}
-	if (store_record_visible(r->st, id, &sc) || store_record_get(r->st, id, rec) || strcmp(rec->type, "case")) {
+	if (store_record_get(r->st, id, rec) || strcmp(rec->type, "case") || !covers(r, &sc, rec)) {
 		record_release(rec);
 		return -HV_ENOTFOUND;
 	}
@@ -62,8 +80,7 @@ static int may(struct req *r, const char *action, const struct record *rec)
 {
 	struct scope sc;
 	int reason;
-	return !perm_scope(&r->user, action, &sc, &reason) && !reason &&
-	       !store_record_visible(r->st, rec->id, &sc);
+	return !perm_scope(&r->user, action, &sc, &reason) && !reason && covers(r, &sc, rec);
 }
 
 /* ---- JSON shapes ------------------------------------------------------------------------- */

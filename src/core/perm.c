@@ -107,3 +107,27 @@ int perm_allows(const struct user *u, const char *action)
 	struct scope sc;
 	return perm_scope(u, action, &sc, NULL) == 0;
 }
+
+int perm_covers(const struct scope *sc, const struct record *rec, const char *const *assignees, size_t n)
+{
+	if (rec->deleted)
+		return 0;
+	switch (sc->kind) {
+	case SCOPE_ALL:
+		return 1;
+	case SCOPE_AGENCY:
+		return !strcmp(rec->agency_id, sc->agency_id);
+	case SCOPE_OWN:
+		return !strcmp(rec->created_by, sc->user_id) && rec->created_at > sc->created_after;
+	case SCOPE_ASSIGNED:
+		if (!strcmp(rec->owner_id, sc->user_id))
+			return 1;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(assignees[i], sc->user_id))
+				return 1;
+		return 0;
+	case SCOPE_NONE:
+		break;
+	}
+	return 0;
+}

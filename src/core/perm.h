@@ -13,6 +13,9 @@ int perm_role_exists(const char *role);
 int perm_scope(const struct user *u, const char *action, struct scope *sc, int *reason_required);
 /* Shorthand: may u perform action at all? */
 int perm_allows(const struct user *u, const char *action);
+/* Does scope sc cover record rec? assignees (user ids, n of them) matter only for
+ * SCOPE_ASSIGNED. The same rule as the store's query predicate, evaluated in memory. */
+int perm_covers(const struct scope *sc, const struct record *rec, const char *const *assignees, size_t n);
 /* Comma-separated list of role names, for error messages and help. */
 const char *perm_roles(void);
 

@@ -2,6 +2,7 @@
  * every backend), of the audit chain over a real store, and of password hashing. */
 #include "harness.h"
 #include "base/clock.h"
+#include "core/perm.h"
 #include "sec/audit.h"
 #include "sec/password.h"
 #include "sec/token.h"
@@ -149,6 +150,16 @@ static void store_scopes_and_search(void)
 	CHECK(store_assignees_set(st, r1.id, ids, 1) == 0);
 	store_commit(st);
 	CHECK(store_record_visible(st, r1.id, &other) == 0);
+	/* The in-memory predicate (core/perm) agrees with the store's SQL one for every scope. */
+	struct record got;
+	CHECK(store_record_get(st, r1.id, &got) == 0);
+	const char *as[] = {u2.id};
+	for (int k = SCOPE_NONE; k <= SCOPE_ALL; k++)
+		for (int who = 0; who < 2; who++) {
+			struct scope sc = {(enum scope_kind)k, who ? u2.id : u1.id, who ? a2.id : a1.id, 0};
+			CHECK(perm_covers(&sc, &got, as, 1) == (store_record_visible(st, r1.id, &sc) == 0));
+		}
+	record_release(&got);
 	/* Purge removes the record and its search entry. */
 	store_begin(st, 1);
 	CHECK(store_record_purge(st, r1.id) == 0);
