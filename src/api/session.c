@@ -131,8 +131,10 @@ int api_session_create(struct req *r)
 	static const char *const keys[] = {"username", "password", NULL};
 	const char *username = json_get_str(b, "username"), *password = json_get_str(b, "password");
 	rc = json_only_keys(b, keys, &r->err);
-	if (!rc && (!username || !password || strlen(username) > 64 || strlen(password) > 1024))
-		rc = api_fail(r, HV_EVALID, username ? "password" : "username", "is required");
+	if (!rc && (!username || strlen(username) > 64))
+		rc = api_fail(r, HV_EVALID, "username", "is required (at most 64 characters)");
+	if (!rc && (!password || strlen(password) > 1024))
+		rc = api_fail(r, HV_EVALID, "password", "is required (at most 1024 bytes)");
 	char akey[128], ikey[80];
 	if (!rc) {
 		snprintf(akey, sizeof akey, "u:%s", username);
@@ -224,9 +226,12 @@ int api_password_change(struct req *r)
 	struct user full = {0};
 	if (!rc && store_user_get(r->st, r->user.id, &full, 1))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
-	if (!rc && password_verify(full.pw_hash, cur))
+	int v = rc ? 0 : password_verify(full.pw_hash, cur);
+	if (v == -HV_ERATE)
+		rc = api_fail(r, HV_ERATE, NULL, "the server is busy; try again in a second");
+	else if (v)
 		rc = api_fail(r, HV_EVALID, "current_password", "is not your current password");
-	if (!rc && !password_verify(full.pw_hash, pw))
+	if (!rc && !strcmp(cur, pw))
 		rc = api_fail(r, HV_EVALID, "new_password", "must differ from the current password");
 	char hash[PASSWORD_HASH_MAX];
 	if (!rc && password_hash(pw, hash))

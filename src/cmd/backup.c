@@ -5,6 +5,7 @@
 #include "sec/audit.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +89,10 @@ int cmd_restore(int argc, char **argv)
 	if (store_open(&st, from, 0, &e) || !store_is_initialised(st))
 		return cmd_fail("%s is not a Haven database", from);
 	store_close(st);
+	char key[4096];
+	cmd_key_path(&o, db, key, sizeof key);
+	if (access(key, R_OK))
+		return cmd_fail("the audit key %s is missing: restore it first (it is not part of a backup)", key);
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.restore-tmp", db);
 	if (copy_file(from, tmp))
@@ -101,7 +106,14 @@ int cmd_restore(int argc, char **argv)
 		return cmd_fail("cannot put the backup in place: %s", strerror(errno));
 	if (cmd_open(&o, db, &st, 0))
 		return 1;
-	/* The witness file still names the newer head; the restore entry and seal replace it. */
+	/* Sessions and tokens revoked since the backup would come back to life: end them all,
+	 * everyone signs in again. The witness file still names the newer head; the restore
+	 * entry and seal replace it. */
+	if (!store_begin(st, 1)) {
+		store_expired_delete(st, INT64_MAX, INT64_MAX, INT64_MAX);
+		if (store_commit(st))
+			store_rollback(st);
+	}
 	cmd_audit_event(st, "db.restore", NULL, NULL);
 	store_close(st);
 	printf("restored %s from %s\n", db, from);

@@ -107,6 +107,11 @@ int cmd_open(struct opts *o, const char *db, struct store **st, int create_key)
 	if (!rc)
 		rc = store_migrate(*st, &from, &to, &e);
 	cmd_key_path(o, db, key, sizeof key);
+	/* A new key only for a trail that was never sealed: a sealed trail whose key went
+	 * missing must not quietly start over under a key an attacker could have made. */
+	struct audit_seal seal;
+	if (!rc && create_key && store_seal_latest(*st, &seal) == 0)
+		create_key = 0;
 	if (!rc)
 		rc = audit_key_load(key, create_key, &e);
 	if (rc) {

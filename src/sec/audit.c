@@ -36,7 +36,7 @@ static struct {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
 	unsigned char pepper[32];
 	char witness[4096];
-	int64_t last_seal_ms;
+	int64_t last_seal_ms, last_sealed_seq;
 } A = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* ---- key ---------------------------------------------------------------------------------- */
@@ -71,6 +71,7 @@ int audit_key_load(const char *path, int create, struct err *e)
 {
 	unsigned char seed[32];
 	int rc = read_key(path, seed);
+	A.last_sealed_seq = 0;
 	if (rc == -1 && errno == ENOENT && create) {
 		randombytes_buf(seed, sizeof seed);
 		if (write_key(path, seed))
@@ -274,7 +275,7 @@ int audit_seal(struct store *st)
 	if (rc)
 		return rc;
 	rc = store_audit_head(st, &s.seq, s.hash);
-	if (rc || s.seq == 0) {
+	if (rc || s.seq == 0 || s.seq == A.last_sealed_seq) { /* nothing new to seal */
 		store_rollback(st);
 		return rc;
 	}
@@ -290,6 +291,7 @@ int audit_seal(struct store *st)
 	}
 	write_witness(&s);
 	A.last_seal_ms = s.at_ms;
+	A.last_sealed_seq = s.seq;
 	return 0;
 }
 
@@ -466,6 +468,8 @@ int audit_verify(struct store *st, int64_t *entries, struct err *e)
 	}
 	char wsig[160];
 	int wit = read_witness(&w, wsig, sizeof wsig);
+	if (wit == -1 && have_seal)
+		return err_set(e, HV_ECONFLICT, NULL, "the witness file %s is missing", A.witness);
 	if (wit == -2 || (wit == 0 && !sig_ok(w.wit_seq, w.wit_hash, wsig)))
 		return err_set(e, HV_ECONFLICT, NULL, "the witness file %s is damaged or forged", A.witness);
 	int rc = store_audit_each(st, check_entry, &w);
