@@ -1,0 +1,25 @@
+// state.js: what the UI holds in memory for one page load: the signed-in user, the search being
+// worked on, and break-glass reasons an administrator gave. Nothing here is ever written to
+// localStorage or sessionStorage (children's data must not outlive the tab).
+
+export const state = {
+  user: null,
+  search: { q: '', status: '', risk_level: '', mine: false, page: 1, result: null },
+  accessReasons: new Map(),   // case id -> reason text (admins only)
+};
+
+export function navigate(hash) {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = hash;
+}
+
+export const isAdmin = () => state.user && state.user.role === 'admin';
+export const canCreateCases = () => state.user && ['caseworker', 'supervisor', 'screener'].includes(state.user.role);
+
+// Headers for requests about one case: an admin's break-glass reason when one was given.
+export function caseHeaders(id) {
+  const reason = state.accessReasons.get(id);
+  if (!reason) return {};
+  // HTTP header values are bytes: printable ASCII goes as typed, anything else percent-encoded UTF-8.
+  return { 'X-Access-Reason': /^[\x20-\x7e]*$/.test(reason) ? reason : encodeURIComponent(reason) };
+}

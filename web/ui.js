@@ -1,0 +1,168 @@
+// ui.js: shared building blocks for screens: labelled form fields with per-field error slots,
+// form-level error boxes, status announcements (aria-live), headings, pagers and tables.
+import { h, clear, nextId } from './dom.js';
+import { t } from './i18n.js';
+
+export function announce(msg) {
+  const el = document.getElementById('status');
+  if (!el) return;
+  el.textContent = '';
+  setTimeout(() => { el.textContent = msg; }, 50);
+}
+
+export function pageTitle(text) {
+  document.title = `${text} — ${t('app.name')}`;
+  return h('h1', { tabindex: '-1', class: 'page-title' }, text);
+}
+
+// A labelled control. spec: {name, label, type, value, options:[[value,label]], hint, required,
+// autocomplete, rows, min, max, dir, inputmode}. Returns the wrapper; wrapper.control is the input.
+export function field(spec) {
+  const id = spec.id || nextId(`f-${spec.name}`);
+  const hintId = spec.hint ? `${id}-hint` : null;
+  const errId = `${id}-err`;
+  const described = [hintId, errId].filter(Boolean).join(' ');
+  let control;
+  const common = {
+    id, name: spec.name, 'aria-describedby': described, required: !!spec.required,
+    autocomplete: spec.autocomplete, dir: spec.dir,
+  };
+  if (spec.type === 'select') {
+    control = h('select', common,
+      spec.blank !== false ? h('option', { value: '' }, spec.blankLabel || t('form.choose')) : null,
+      (spec.options || []).map(([v, l]) => h('option', { value: v }, l)));
+    control.value = spec.value ?? '';
+  } else if (spec.type === 'textarea') {
+    control = h('textarea', { ...common, rows: spec.rows || 4, maxlength: spec.maxlength });
+    control.value = spec.value ?? '';
+  } else if (spec.type === 'checkbox') {
+    control = h('input', { ...common, type: 'checkbox', checked: !!spec.value });
+  } else {
+    control = h('input', {
+      ...common, type: spec.type || 'text', min: spec.min, max: spec.max, inputmode: spec.inputmode,
+      maxlength: spec.maxlength, spellcheck: spec.spellcheck, autocapitalize: spec.autocapitalize,
+    });
+    control.value = spec.value ?? '';
+  }
+  const label = h('label', { for: id }, spec.label, spec.required ? h('span', { class: 'req' }, ' *') : null);
+  const hint = spec.hint ? h('p', { id: hintId, class: 'hint' }, spec.hint) : null;
+  const err = h('p', { id: errId, class: 'field-error', hidden: true });
+  const wrap = spec.type === 'checkbox'
+    ? h('div', { class: 'field field-check' }, control, label, hint, err)
+    : h('div', { class: 'field' }, label, hint, control, err);
+  wrap.dataset.field = spec.name;
+  wrap.control = control;
+  return wrap;
+}
+
+export function clearErrors(form) {
+  for (const e of form.querySelectorAll('.field-error')) { e.textContent = ''; e.hidden = true; }
+  for (const c of form.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+  const box = form.querySelector('.form-error');
+  if (box) { clear(box); box.hidden = true; }
+}
+
+// Shows msg next to the field named `name` (accepts "data.x", "x[2]"); returns false when the
+// form has no such field.
+export function fieldError(form, name, msg) {
+  const key = String(name || '').replace(/^data\./, '').replace(/[[.].*$/, '');
+  const wrap = key && form.querySelector(`[data-field="${CSS.escape(key)}"]`);
+  if (!wrap) return false;
+  const err = wrap.querySelector('.field-error');
+  err.textContent = msg;
+  err.hidden = false;
+  wrap.control.setAttribute('aria-invalid', 'true');
+  return true;
+}
+
+export function formError(form, ...content) {
+  let box = form.querySelector('.form-error');
+  if (!box) {
+    box = h('div', { class: 'form-error', role: 'alert', tabindex: '-1' });
+    form.prepend(box);
+  }
+  clear(box);
+  box.append(...content.map((c) => (typeof c === 'string' ? h('p', null, c) : c)));
+  box.hidden = false;
+  return box;
+}
+
+// Shows an ApiError on a form: next to its field when it names one, else at the top.
+export function showApiError(form, err) {
+  clearErrors(form);
+  let msg = errorText(err);
+  // Next to its field, "date_of_birth: must not be in the future" reads as "must not be in the future".
+  if (err.field && msg.startsWith(`${err.field}: `)) msg = msg.slice(err.field.length + 2);
+  if (err.field && fieldError(form, err.field, msg)) {
+    const bad = form.querySelector('[aria-invalid="true"]');
+    const label = bad && bad.labels && bad.labels[0] ? bad.labels[0].textContent.replace(/\s*\*$/, '') : err.field;
+    if (bad) bad.focus();
+    announce(t('form.fix_errors', { message: `${label}: ${msg}` }));
+    return;
+  }
+  formError(form, msg).focus();
+}
+
+export function errorText(err) {
+  if (!err) return t('error.generic');
+  if (err.status === 0) return t('error.network');
+  if (err.status === 429) return t('error.rate_limited');
+  if (err.status === 403 && err.code !== 'password_change_required' && !err.message) return t('error.forbidden');
+  return err.message || t('error.generic');
+}
+
+export function errorPanel(err) {
+  let msg = errorText(err);
+  if (err.status === 404) msg = t('error.not_found');
+  else if (err.status === 403) msg = `${t('error.forbidden')} ${err.message || ''}`.trim();
+  return h('div', { class: 'notice notice-error', role: 'alert' }, msg);
+}
+
+export function loading() {
+  return h('p', { class: 'loading', role: 'status' }, t('common.loading'));
+}
+
+export function button(label, onclick, cls = 'btn') {
+  return h('button', { type: 'button', class: cls, onclick }, label);
+}
+
+// Submit handler wrapper: disables the submit button while work runs, restores it after.
+export function onSubmit(form, fn) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const btn = form.querySelector('button[type="submit"]');
+    if (btn && btn.getAttribute('aria-disabled') === 'true') return;
+    if (btn) btn.setAttribute('aria-disabled', 'true');
+    form.setAttribute('aria-busy', 'true');
+    try { await fn(ev); } finally {
+      if (btn) btn.removeAttribute('aria-disabled');
+      form.removeAttribute('aria-busy');
+    }
+  });
+}
+
+export function pager({ total, page, per }, go) {
+  const pages = Math.max(1, Math.ceil((total || 0) / (per || 20)));
+  if (pages <= 1) return h('p', { class: 'muted' }, t('list.count', { n: total || 0 }));
+  return h('nav', { class: 'pager', 'aria-label': t('list.pages') },
+    h('button', { type: 'button', class: 'btn btn-secondary', disabled: page <= 1, onclick: () => go(page - 1) },
+      t('list.prev')),
+    h('span', { class: 'pager-info' }, t('list.page_of', { page, pages, n: total })),
+    h('button', { type: 'button', class: 'btn btn-secondary', disabled: page >= pages, onclick: () => go(page + 1) },
+      t('list.next')));
+}
+
+// Responsive table: cols [[header, (row) => content]]; on phones each row becomes a card and
+// every cell shows its header (data-label) before it.
+export function table(caption, cols, rows) {
+  return h('table', { class: 'table' },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', null, h('tr', null, cols.map(([head]) => h('th', { scope: 'col' }, head)))),
+    h('tbody', null, rows.map((r) => h('tr', null,
+      cols.map(([head, fn]) => h('td', { 'data-label': head }, fn(r)))))));
+}
+
+export function dl(pairs) {
+  return h('dl', { class: 'details' }, pairs.filter(Boolean).map(([k, v]) => h('div', { class: 'details-row' },
+    h('dt', null, k), h('dd', null, v === '' || v === null || v === undefined ? '—' : v))));
+}
