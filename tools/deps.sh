@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pkgs=(build-essential pkg-config zlib1g-dev libmicrohttpd-dev libjansson-dev libsodium-dev
-      libsqlite3-dev libicu-dev sqlite3 nodejs npm chromium curl)
+      libsqlite3-dev libicu-dev sqlite3 nodejs npm chromium curl
+      fonts-khmeros fonts-sil-abyssinica)
 [ "${HAVEN_DEPS_BENCH:-0}" = 1 ] && pkgs+=(wrk nginx-light)
 [ "${HAVEN_DEPS_SANITIZE:-0}" = 1 ] && pkgs+=(clang libclang-rt-14-dev)
 missing=()

@@ -21,5 +21,5 @@ export function caseHeaders(id) {
   const reason = state.accessReasons.get(id);
   if (!reason) return {};
   // HTTP header values are bytes: printable ASCII goes as typed, anything else percent-encoded UTF-8.
-  return { 'X-Access-Reason': /^[\x20-\x7e]*$/.test(reason) ? reason : encodeURIComponent(reason) };
+  return { 'X-Access-Reason': encodeURIComponent(reason) }; // the server decodes percent-encoded UTF-8
 }

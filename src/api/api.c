@@ -193,6 +193,7 @@ void api_handle(struct req *r)
 {
 	err_init(&r->err);
 	buf_init(&r->out, 0);
+	buf_init(&r->reason, 1000);
 	r->status = 200;
 	r->no_store = 1;
 	int rc = dispatch(r);
@@ -203,4 +204,5 @@ void api_handle(struct req *r)
 	}
 	user_release(&r->user);
 	err_release(&r->err);
+	buf_release(&r->reason);
 }

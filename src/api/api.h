@@ -51,6 +51,7 @@ struct req {
 	struct session sess;
 	char sess_hash[65];
 	struct err err;
+	struct buf reason; /* decoded X-Access-Reason */
 };
 
 int api_init(const struct api_config *cfg, struct err *e);

@@ -46,10 +46,12 @@ static int find(struct req *r, const char *action, struct record *rec, const cha
 	if (!token_is_uuid(id) || perm_scope(&r->user, action, &sc, &need_reason))
 		return -HV_ENOTFOUND;
 	if (need_reason) {
+		/* The reason is percent-encoded UTF-8, so any language fits in a header. */
 		const char *why = r->header(r->conn, "X-Access-Reason");
-		if (!why || !*why || strlen(why) > 500 || !text_valid_utf8(why, strlen(why)))
+		buf_reset(&r->reason);
+		if (!why || text_percent_decode(why, &r->reason) || strspn(r->reason.p, " \t") == r->reason.len)
 			return -HV_ENOTFOUND;
-		*reason = why;
+		*reason = r->reason.p;
 	}
 	if (store_record_get(r->st, id, rec) || strcmp(rec->type, "case") || !covers(r, &sc, rec)) {
 		record_release(rec);

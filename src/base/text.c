@@ -24,6 +24,34 @@ int text_valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int text_percent_decode(const char *s, struct buf *out)
+{
+	for (; *s; s++) {
+		char c = *s;
+		if (c == '%') {
+			int hi = hexval(s[1]), lo = hi < 0 ? -1 : hexval(s[2]);
+			if (lo < 0)
+				return -HV_EINVAL;
+			c = (char)(hi * 16 + lo);
+			s += 2;
+		}
+		if (buf_addch(out, c))
+			return -HV_ETOOBIG;
+	}
+	return text_valid_utf8(out->p, out->len) ? 0 : -HV_EINVAL;
+}
+
 size_t text_codepoints(const char *s)
 {
 	size_t n = 0;

@@ -10,6 +10,9 @@
 int text_valid_utf8(const char *s, size_t n);
 /* Appends the folded form of s to out; returns 0, or -HV_EINVAL on invalid UTF-8. */
 int text_fold(const char *s, struct buf *out);
+/* Decodes %XX escapes (for UTF-8 text carried in an HTTP header) into out; returns 0, or
+ * -HV_EINVAL on a malformed escape or a result that is not valid UTF-8. */
+int text_percent_decode(const char *s, struct buf *out);
 /* Number of Unicode code points in a valid UTF-8 string. */
 size_t text_codepoints(const char *s);
 

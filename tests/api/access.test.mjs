@@ -2,7 +2,7 @@
 // analysts/providers, and the admin's audited break-glass read.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHaven, signIn, advanceClock } from '../lib/haven.mjs';
+import { startHaven, signIn, advanceClock, ADMIN_PASSWORD } from '../lib/haven.mjs';
 import {
   adminClient, agencyByCode, createAgency, createCase, createUser, expectError, expectStatus, readAudit,
   userClient, show,
@@ -203,5 +203,25 @@ describe('screeners see the cases they created for 24 hours (own server)', { tim
     assert.ok(!s2.json.items.some((x) => x.id === c.id), 'not found by search after 24 h');
     const sup = await signIn(h.url, 'supervisor');
     expectStatus(await sup.get(`/api/v1/cases/${c.id}`), 200, 'the agency supervisor still sees it');
+  });
+});
+
+describe('break-glass reason in any language', () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true }); });
+  after(async () => { await h.cleanup(); });
+
+  it('a percent-encoded Arabic reason is accepted and audited decoded; a malformed one is refused', async () => {
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await cw.post('/api/v1/cases', { data: { name_first: 'Synthetic', name_last: 'Reason' } });
+    assert.equal(c.status, 201);
+    const admin = await signIn(h.url, 'admin', ADMIN_PASSWORD);
+    const reason = 'طلب المحكمة رقم 12';
+    const ok = await admin.get(`/api/v1/cases/${c.json.id}`, { 'x-access-reason': encodeURIComponent(reason) });
+    assert.equal(ok.status, 200);
+    const bad = await admin.get(`/api/v1/cases/${c.json.id}`, { 'x-access-reason': '%D8%G1' });
+    assert.equal(bad.status, 404);
+    const log = await admin.get(`/api/v1/audit?record_id=${c.json.id}`);
+    assert.ok(log.json.items.some((e) => e.reason === reason), 'decoded reason in the audit trail');
   });
 });

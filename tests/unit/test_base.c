@@ -125,6 +125,20 @@ static void fold_rejects_invalid_utf8(void)
 	buf_release(&b);
 }
 
-SUITE(text) = {TEST_ROW(fold_latin_accents_and_nfd), TEST_ROW(fold_cyrillic_and_greek_case),
+static void percent_decoding(void)
+{
+	struct buf b = BUF_INIT;
+	CHECK(text_percent_decode("%D8%B7%D9%84%D8%A8 court order 12", &b) == 0);
+	CHECK_STR(b.p, "طلب court order 12");
+	buf_reset(&b);
+	CHECK(text_percent_decode("bad %G1", &b) == -HV_EINVAL);
+	buf_reset(&b);
+	CHECK(text_percent_decode("%FF%FE", &b) == -HV_EINVAL); /* not UTF-8 */
+	buf_reset(&b);
+	CHECK(text_percent_decode("%00", &b) == -HV_EINVAL);
+	buf_release(&b);
+}
+
+SUITE(text) = {TEST_ROW(percent_decoding), TEST_ROW(fold_latin_accents_and_nfd), TEST_ROW(fold_cyrillic_and_greek_case),
 	       TEST_ROW(fold_arabic_marks_and_tatweel), TEST_ROW(fold_keeps_khmer_vowels),
 	       TEST_ROW(fold_rejects_invalid_utf8), {0}};
