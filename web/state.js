@@ -20,6 +20,6 @@ export const canCreateCases = () => state.user && ['caseworker', 'supervisor', '
 export function caseHeaders(id) {
   const reason = state.accessReasons.get(id);
   if (!reason) return {};
-  // HTTP header values are bytes: printable ASCII goes as typed, anything else percent-encoded UTF-8.
-  return { 'X-Access-Reason': encodeURIComponent(reason) }; // the server decodes percent-encoded UTF-8
+  // HTTP header values are bytes: the reason always travels percent-encoded (UTF-8); the server decodes it.
+  return { 'X-Access-Reason': encodeURIComponent(reason) };
 }
