@@ -82,7 +82,9 @@ describe('cross-agency and role-based visibility', { timeout: 120_000 }, () => {
     const r = await sup.get(`/api/v1/cases/${kase.id}`);
     expectStatus(r, 200);
     assert.equal(r.json.data.name_first, CHILD.name_first);
-    assert.equal(r.json.access.can_assign, true);
+    assert.deepEqual(r.json.access, { can_edit: true, can_assign: true, can_note: true });
+    const own = await cw.get(`/api/v1/cases/${kase.id}`);
+    assert.deepEqual(own.json.access, { can_edit: true, can_assign: false, can_note: true }, 'owner caseworker');
     const list = await sup.get('/api/v1/cases?per=100&sort=-created_at');
     assert.ok(list.json.items.some((x) => x.id === kase.id), 'in the supervisor\'s list');
     const s = await sup.post('/api/v1/cases/search', { q: CHILD.name_last });
@@ -143,6 +145,14 @@ describe('cross-agency and role-based visibility', { timeout: 120_000 }, () => {
     const r = await admin.get(`/api/v1/cases/${kase.id}`, { 'x-access-reason': reason });
     expectStatus(r, 200);
     assert.equal(r.json.data.name_last, CHILD.name_last);
+    assert.deepEqual(r.json.access, { can_edit: false, can_assign: false, can_note: false }, 'break-glass is read-only');
+    const before = (await sup.get(`/api/v1/cases/${kase.id}`)).json;
+    const hdr = { 'x-access-reason': reason, 'if-match': `"${before.version}"` };
+    expectError(await admin.patch(`/api/v1/cases/${kase.id}`, { data: { risk_level: 'low' } }, hdr), 403, 'forbidden');
+    expectError(await admin.post(`/api/v1/cases/${kase.id}/notes`, { text: 'admin note' }, hdr), 403, 'forbidden');
+    const after1 = (await sup.get(`/api/v1/cases/${kase.id}`)).json;
+    assert.equal(after1.version, before.version, 'admin could not change the case');
+    assert.equal(after1.data.risk_level, before.data.risk_level);
 
     const mine = await readAudit(admin, `record_id=${kase.id}`);
     const entry = mine.items.find((e) => e.reason === reason);

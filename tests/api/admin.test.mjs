@@ -47,6 +47,21 @@ describe('agencies', { timeout: 120_000 }, () => {
     assert.match(r.json.code, /^[A-Z0-9]{2,4}$/);
   });
 
+  it('two agencies whose names give the same derived code both get created, with distinct codes', async () => {
+    const a = await admin.post('/api/v1/agencies', { name: 'North Valley Shelter', type: 'shelter' });
+    expectStatus(a, 201);
+    const b = await admin.post('/api/v1/agencies', { name: 'New Village Services', type: 'ngo' });
+    expectStatus(b, 201, 'a unique name must not be refused because its derived code is taken');
+    assert.match(b.json.code, /^[A-Z0-9]{2,4}$/);
+    assert.notEqual(a.json.code, b.json.code);
+    // names without Latin letters: every one of them must not end up with the same code
+    const c = await admin.post('/api/v1/agencies', { name: 'Комитет по делам детей', type: 'justice' });
+    const d = await admin.post('/api/v1/agencies', { name: 'جمعية رعاية الطفولة', type: 'ngo' });
+    expectStatus(c, 201, 'a Cyrillic-named agency without a code');
+    expectStatus(d, 201, 'an Arabic-named agency without a code');
+    assert.notEqual(c.json.code, d.json.code);
+  });
+
   it('GET /agencies: admin sees all, others only their own', async () => {
     const a = await createAgency(admin, { name: 'Hope Shelter Kampala', type: 'shelter' });
     const all = await admin.get('/api/v1/agencies');

@@ -217,6 +217,31 @@ describe('audit verify', { timeout: 120_000 }, () => {
     assert.notEqual(r.status, 0, `truncated tail not detected: ${out(r)}`);
     assert.match(out(r), new RegExp(`\\b${a.hi - 2}\\b`), `names the first missing entry ${a.hi - 2}: ${out(r)}`);
   });
+
+  it('a cut-off tail taken together with its seals is still caught (the witness file beside the key)', async (t) => {
+    if (!sql) { t.skip('neither python3 nor sqlite3 is available to edit the database'); return; }
+    const { h } = await usedDb();
+    const a = auditTable(h.db);
+    const [tables] = sql(h.db, ["SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%seal%'"]);
+    const q = [`DELETE FROM "${a.name}" WHERE ${a.seq} > ${a.hi - 3}`];
+    for (const [name] of tables) q.push(`DELETE FROM "${name}" WHERE seq > ${a.hi - 3}`);
+    sql(h.db, q);
+    const r = havenRun(['audit', 'verify', '--db', h.db]);
+    assert.notEqual(r.status, 0, `tail cut with its seals not detected: ${out(r)}`);
+  });
+
+  it('verify needs the right key: a missing or different key is an error', async () => {
+    const { h } = await usedDb();
+    const other = tempDir();
+    writeFileSync(join(other, 'audit.key'), `${'ab'.repeat(32)}\n`, { mode: 0o600 });
+    const wrong = havenRun(['audit', 'verify', '--db', h.db, '--audit-key', join(other, 'audit.key')]);
+    assert.notEqual(wrong.status, 0, `verified with a different key: ${out(wrong)}`);
+    const missing = havenRun(['audit', 'verify', '--db', h.db, '--audit-key', join(other, 'no-such.key')]);
+    assert.notEqual(missing.status, 0, `verified without a key: ${out(missing)}`);
+    assert.ok(!existsSync(join(other, 'no-such.key')), 'verify does not create a key');
+    const right = havenRun(['audit', 'verify', '--db', h.db]);
+    assert.equal(right.status, 0, out(right));
+  });
 });
 
 describe('purge, backup and restore', { timeout: 180_000 }, () => {
@@ -259,11 +284,29 @@ describe('purge, backup and restore', { timeout: 180_000 }, () => {
     assert.notEqual(again.status, 0, 'purging an unknown case fails');
   });
 
+  it('purge accepts the display id, and can run while the server runs', async () => {
+    const h = await startHaven({ demo: true });
+    dirs.push(h.dir);
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await createCase(cw, { name_first: 'Wexmondrilla', name_last: 'ወልደ' });
+    const r = await havenAsync(['purge', '--db', h.db, '--case', c.display_id]);
+    // exit 1 is allowed only for "checkpoint incomplete" while readers are active (docs/operations.md)
+    expectError(await cw.get(`/api/v1/cases/${c.id}`), 404, 'not_found');
+    assert.equal((await search(cw, 'wexmondrilla')).total, 0);
+    await h.stop();
+    if (r.status !== 0) assert.match(out(r), /checkpoint/i, out(r));
+    const v = havenRun(['audit', 'verify', '--db', h.db]);
+    assert.equal(v.status, 0, out(v));
+    assert.ok(!bytesContain(rawDbBytes(h.db), 'Wexmondrilla'), 'name gone once the server stopped');
+  });
+
   it('backup --out works while the server runs and writes; restore gives a working database', async () => {
     const h = await startHaven({ demo: true });
     dirs.push(h.dir);
     const cw = await signIn(h.url, 'caseworker');
     const c = await createCase(cw, { name_first: 'ብርሃን', name_last: 'Backupova', age: 12 });
+    const token = (await cw.post('/api/v1/tokens', { name: 'pre-backup' })).json.token;
+    assert.ok(token);
     const outFile = join(tempDir(), 'haven-backup.db');
     let writing = true;
     let written = 0;
@@ -294,6 +337,13 @@ describe('purge, backup and restore', { timeout: 180_000 }, () => {
     assert.equal(v.status, 0, `restored copy verifies: ${out(v)}`);
     const h2 = await startHaven({ dir: d });
     try {
+      // sessions and tokens in the backup are ended by the restore: everyone signs in again
+      const oldCookie = new Client(h2.url);
+      oldCookie.cookie = cw.cookie;
+      expectError(await oldCookie.get('/api/v1/cases'), 401, 'unauthenticated');
+      const oldToken = new Client(h2.url);
+      oldToken.bearer = token;
+      expectError(await oldToken.get('/api/v1/cases'), 401, 'unauthenticated');
       const cw2 = await signIn(h2.url, 'caseworker');
       const g = await cw2.get(`/api/v1/cases/${c.id}`);
       expectStatus(g, 200, 'case in the restored database');

@@ -216,6 +216,38 @@ describe('error statuses leave nothing written', { timeout: 120_000 }, () => {
     assert.ok(!r.text.includes('Nahom'));
   });
 
+  it('deeply nested or NUL-bearing JSON is refused cleanly', async () => {
+    const n = await mine();
+    const deep = `{"data":{"name_other":${'['.repeat(100000)}${']'.repeat(100000)}}}`;
+    const r = await cw.post('/api/v1/cases', deep);
+    assert.ok(r.status === 400 || r.status === 422, `deep nesting: ${show(r)}`);
+    const nul = await cw.post('/api/v1/cases', '{"data":{"name_first":"A\\u0000B"}}');
+    assert.ok(nul.status === 400 || nul.status === 422, `NUL in a name: ${show(nul)}`);
+    assert.equal(await mine(), n);
+  });
+
+  it('concurrent edits with the same If-Match: exactly one wins, the rest get 412', async () => {
+    const c = await createCase(cw, { name_first: 'Race', risk_level: 'low' });
+    const levels = ['medium', 'high', 'medium', 'high', 'medium', 'high'];
+    const rs = await Promise.all(levels.map((risk_level) =>
+      cw.patch(`/api/v1/cases/${c.id}`, { data: { risk_level } }, { 'if-match': `"${c.version}"` })));
+    const codes = rs.map((r) => r.status).sort();
+    assert.equal(codes.filter((x) => x === 200).length, 1, `one winner: ${codes}`);
+    assert.equal(codes.filter((x) => x === 412).length, levels.length - 1, `the rest stale: ${codes}`);
+    const winner = rs.find((r) => r.status === 200).json;
+    const g = await cw.get(`/api/v1/cases/${c.id}`);
+    assert.equal(g.json.version, c.version + 1);
+    assert.equal(g.json.data.risk_level, winner.data.risk_level);
+  });
+
+  it('concurrent creates all succeed with distinct display ids', async () => {
+    const n = await mine();
+    const rs = await Promise.all(Array.from({ length: 24 }, (_, i) => cw.post('/api/v1/cases', { data: { name_first: `Parallel ${i}` } })));
+    assert.deepEqual(rs.map((r) => r.status), rs.map(() => 201), rs.filter((r) => r.status !== 201).map(show).join('\n'));
+    assert.equal(new Set(rs.map((r) => r.json.display_id)).size, 24);
+    assert.equal(await mine(), n + 24);
+  });
+
   it('the server is still up after all that', async () => {
     const r = await fetch(`${h.url}/healthz`);
     assert.equal(r.status, 200);

@@ -120,6 +120,15 @@ describe('search', { timeout: 120_000 }, () => {
     await expectFinds('elodie', ['elodieNFC', 'elodiePlain'], { filters: { status: 'open' } });
   });
 
+  it('wildcards and query syntax in q are plain characters, never match-all or a server error', async () => {
+    for (const q of ['%', '%%%', '_', '___', '*', '***', '"', 'a"b', 'NEAR(a b)', 'e OR o', "'; DROP TABLE records; --", '\\', '[a-z]']) {
+      const r = await cw.post('/api/v1/cases/search', { q, per: 100 });
+      expectStatus(r, 200, `q=${q}`);
+      assert.equal(r.json.total, 0, `q=${JSON.stringify(q)} matched ${r.json.total} cases`);
+    }
+    await expectFinds('Олег', ['oleg']); // still there
+  });
+
   it('pages through results', async () => {
     const a = await cw.post('/api/v1/cases/search', { q: 'elodie', per: 1, page: 1, sort: 'display_id' });
     const b = await cw.post('/api/v1/cases/search', { q: 'elodie', per: 1, page: 2, sort: 'display_id' });

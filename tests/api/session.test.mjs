@@ -90,6 +90,29 @@ describe('sign-in and sessions', { timeout: 120_000 }, () => {
     assert.ok(e.status === 401 || e.status === 422, show(e));
   });
 
+  it('sign-in requests with missing, mistyped or unknown fields are 422 naming the field', async () => {
+    for (const [body, field] of [[{ username: 'caseworker' }, 'password'], [{ password: DEMO_PASSWORD }, 'username'],
+      [{ username: 5, password: DEMO_PASSWORD }, 'username'], [{ username: 'caseworker', password: DEMO_PASSWORD, remember: true }, 'remember']]) {
+      const r = await new Client(h.url).request('POST', '/api/v1/session', body);
+      expectError(r, 422, 'validation_failed', field);
+      assert.equal(r.headers.get('set-cookie'), null, 'no session for an invalid request');
+    }
+    const t = await new Client(h.url).request('POST', '/api/v1/session', JSON.stringify({ username: 'caseworker', password: DEMO_PASSWORD }), { 'content-type': 'text/plain' });
+    expectError(t, 415, 'unsupported_media_type');
+    assert.equal(t.headers.get('set-cookie'), null, 'a text/plain form post (cross-site) gets no session');
+  });
+
+  it('the UI page carries a strict Content-Security-Policy and no-referrer', async () => {
+    const r = await fetch(`${h.url}/`);
+    assert.equal(r.status, 200);
+    const csp = r.headers.get('content-security-policy') || '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  });
+
   it('responses carry the security headers; personal data is never cached', async () => {
     const c = await signIn(h.url, 'caseworker');
     const created = await c.post('/api/v1/cases', { data: { name_first: 'Лейла', name_last: 'Ахмедова' } });
@@ -146,6 +169,26 @@ describe('sign-in and sessions', { timeout: 120_000 }, () => {
     const fresh = await new Client(h.url).login(u.username, np);
     expectStatus(fresh, 200);
     assert.equal(fresh.json.user.must_change_password, false);
+  });
+
+  it('a CSRF token belongs to its own session; signing in always issues a fresh session id', async () => {
+    const a = await signIn(h.url, 'caseworker');
+    const b = await signIn(h.url, 'caseworker');
+    assert.notEqual(a.csrf, b.csrf);
+    const before = (await b.get('/api/v1/cases?mine=1')).json.total;
+    const mixed = new Client(h.url);
+    mixed.cookie = b.cookie;
+    mixed.csrf = a.csrf;
+    expectError(await mixed.post('/api/v1/cases', { data: { name_first: 'Mixed' } }), 403, ['forbidden', 'csrf_failed']);
+    assert.equal((await b.get('/api/v1/cases?mine=1')).json.total, before);
+    // a sign-in that arrives with an existing cookie (e.g. planted) still gets a new session id
+    const planted = new Client(h.url);
+    planted.cookie = a.cookie;
+    const r = await planted.request('POST', '/api/v1/session', { username: 'caseworker2', password: DEMO_PASSWORD });
+    expectStatus(r, 200);
+    assert.notEqual(r.headers.get('set-cookie').split(';')[0], a.cookie, 'session id reused across sign-in');
+    const still = await a.get('/api/v1/session');
+    assert.equal(still.json.user.username, 'caseworker', 'the planted cookie did not become caseworker2');
   });
 
   it('/me/password needs the CSRF token with a cookie', async () => {
@@ -294,23 +337,32 @@ describe('expiry and throttling (clock-driven, own server)', { timeout: 120_000 
     assert.fail('session never reached its absolute end');
   });
 
+  // Fails sign-ins until a 429 with a Retry-After of at least minWait seconds. Shorter waits are
+  // stepped over with the test clock: the server's clock also runs in real time, so on a loaded
+  // machine a one-second backoff could lapse between two requests and make the test flaky.
+  async function throttled(attempt, minWait = 8) {
+    let failures = 0;
+    let firstThrottleAfter = null;
+    for (let i = 0; i < 80; i++) {
+      const r = await attempt(i);
+      if (r.status !== 429) { expectError(r, 401, 'unauthenticated'); failures++; continue; }
+      expectError(r, 429, 'rate_limited');
+      assert.match(r.headers.get('retry-after') || '', /^\d+$/, 'Retry-After in seconds');
+      const wait = Number(r.headers.get('retry-after'));
+      assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
+      if (firstThrottleAfter === null) firstThrottleAfter = failures;
+      if (wait >= minWait) return { r, wait, failures, firstThrottleAfter };
+      await advanceClock(h.url, wait);
+    }
+    return assert.fail('never throttled');
+  }
+
   it('repeated wrong passwords for one account answer 429 with Retry-After, which lifts when the time passes', async () => {
     admin = await adminClient(h.url); // the earlier tests moved the clock past the admin's session
     const u = await createUser(admin, { role: 'caseworker', agency_id: dss.id });
     const good = (await login(h.url, u.username, u.password)).password;
-    let r;
-    let n = 0;
-    for (n = 1; n <= 30; n++) {
-      r = await new Client(h.url).login(u.username, `wrong-password-${n}`);
-      if (r.status === 429) break;
-      expectError(r, 401, 'unauthenticated');
-    }
-    expectError(r, 429, 'rate_limited');
-    assert.ok(n > 1, 'the very first failure is not throttled');
-    const ra = r.headers.get('retry-after');
-    assert.match(ra || '', /^\d+$/, 'Retry-After in seconds');
-    const wait = Number(ra);
-    assert.ok(wait >= 1 && wait <= 3600, `Retry-After ${wait}`);
+    const t = await throttled((i) => new Client(h.url).login(u.username, `wrong-password-${i}`));
+    assert.ok(t.firstThrottleAfter >= 2, `the first failures are not throttled (${t.firstThrottleAfter})`);
 
     // while throttled even the right password is not tried, and a forged client address does not help
     const right = await new Client(h.url).login(u.username, good);
@@ -318,7 +370,7 @@ describe('expiry and throttling (clock-driven, own server)', { timeout: 120_000 
     const spoof = await new Client(h.url).request('POST', '/api/v1/session',
       { username: u.username, password: good }, { 'x-forwarded-for': '203.0.113.77' });
     expectError(spoof, 429, 'rate_limited');
-    const longest = Math.max(wait, Number(right.headers.get('retry-after')), Number(spoof.headers.get('retry-after')));
+    const longest = Math.max(t.wait, Number(right.headers.get('retry-after')), Number(spoof.headers.get('retry-after')));
     // another account is not locked out by this one's failures
     expectStatus(await new Client(h.url).login('supervisor', DEMO_PASSWORD), 200, 'other account unaffected');
 
@@ -329,16 +381,9 @@ describe('expiry and throttling (clock-driven, own server)', { timeout: 120_000 
 
   // Last in this server: throttles the whole client address.
   it('many failures from one address, spread over unknown accounts, throttle that address until the time passes', async () => {
-    let r;
-    let n = 0;
-    for (n = 1; n <= 100; n++) {
-      r = await new Client(h.url).login(`nobody-${uniq('x')}`, `wrong-password-${n}`);
-      if (r.status === 429) break;
-      expectError(r, 401, 'unauthenticated');
-    }
-    expectError(r, 429, 'rate_limited');
-    assert.ok(n > 5, `the address is throttled only after several failures (${n})`);
-    const waits = [Number(r.headers.get('retry-after'))];
+    const t = await throttled((i) => new Client(h.url).login(`nobody-${uniq('x')}`, `wrong-password-${i}`));
+    assert.ok(t.firstThrottleAfter > 5, `the address is throttled only after several failures (${t.firstThrottleAfter})`);
+    const waits = [t.wait];
     const right = await new Client(h.url).login('supervisor', DEMO_PASSWORD);
     expectError(right, 429, 'rate_limited');
     waits.push(Number(right.headers.get('retry-after')));
@@ -404,5 +449,51 @@ describe('sign-in with real password hashing (own server)', { timeout: 120_000 }
       expectError(r, 429, 'rate_limited');
       assert.match(r.headers.get('retry-after') || '', /^\d+$/);
     }
+  });
+});
+
+describe('behind a TLS proxy (own server: --secure-cookies --trusted-proxy 127.0.0.1)', { timeout: 60_000 }, () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true, args: ['--secure-cookies', '--trusted-proxy', '127.0.0.1'] }); });
+  after(async () => { await h?.cleanup(); });
+
+  it('cookies are Secure and HSTS is sent', async () => {
+    const r = await new Client(h.url).login('caseworker', DEMO_PASSWORD);
+    expectStatus(r, 200);
+    const cookie = r.headers.get('set-cookie');
+    assert.match(cookie, /;\s*Secure/i);
+    assert.match(cookie, /;\s*HttpOnly/i);
+    assert.match(cookie, /;\s*SameSite=Strict/i);
+    assert.match(r.headers.get('strict-transport-security') || '', /max-age=\d+/);
+  });
+
+  it('X-Forwarded-For from a trusted proxy names the client in the audit trail', async () => {
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await cw.post('/api/v1/cases', { data: { name_first: 'Proxy' } });
+    expectStatus(c, 201);
+    expectStatus(await cw.get(`/api/v1/cases/${c.json.id}`, { 'x-forwarded-for': '203.0.113.5' }), 200);
+    const admin = await adminClient(h.url);
+    const a = await admin.get(`/api/v1/audit?record_id=${c.json.id}&per=100`);
+    expectStatus(a, 200);
+    assert.ok(a.json.items.some((e) => e.client === '203.0.113.5'), `forwarded client in ${a.text.slice(0, 400)}`);
+  });
+});
+
+describe('without a trusted proxy, X-Forwarded-For is ignored (own server)', { timeout: 60_000 }, () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true }); });
+  after(async () => { await h?.cleanup(); });
+
+  it('the audit trail names the real peer, not a forged header; cookies are not Secure on plain HTTP', async () => {
+    const c0 = await new Client(h.url).login('caseworker', DEMO_PASSWORD);
+    assert.doesNotMatch(c0.headers.get('set-cookie'), /;\s*Secure/i, 'a Secure cookie would never come back over http://127.0.0.1');
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await cw.post('/api/v1/cases', { data: { name_first: 'Forged' } });
+    expectStatus(await cw.get(`/api/v1/cases/${c.json.id}`, { 'x-forwarded-for': '203.0.113.99' }), 200);
+    const admin = await adminClient(h.url);
+    const a = await admin.get(`/api/v1/audit?record_id=${c.json.id}&per=100`);
+    assert.ok(a.json.items.length > 0);
+    assert.ok(a.json.items.every((e) => e.client !== '203.0.113.99'), 'forged address recorded');
+    assert.ok(a.json.items.some((e) => /127\.0\.0\.1/.test(e.client)));
   });
 });

@@ -127,7 +127,7 @@ test('break-glass: an admin states a reason to open a case', async () => {
   await page.waitForURL(new RegExp(`#/cases/${caseId}$`));
   await settled(page);
   assert.match(await page.locator('#main h1').textContent(), /Leila/);
-  assert.ok(seen.length > 0 && seen.every((v) => v === 'Police request about a missing child, ref 2026-114'));
+  assert.ok(seen.length > 0 && seen.every((v) => decodeURIComponent(v) === 'Police request about a missing child, ref 2026-114'));
   // Opening another case by its URL asks for a reason first.
   await page.goto(`${srv.url}/#/cases/00000000-0000-4000-8000-000000000000`);
   await settled(page);
