@@ -118,19 +118,29 @@ int api_agencies_create(struct req *r)
 	if (rc)
 		return rc;
 	struct audit_tx *tx = NULL;
+	struct agency other;
+	char base[8];
+	memcpy(base, a.code, sizeof base);
 	rc = api_tx_begin(r);
-	if (!rc)
-		rc = store_agency_insert(r->st, &a, &r->err);
+	if (!rc && !store_agency_by_name(r->st, a.name, &other))
+		rc = api_fail(r, HV_ECONFLICT, "name", "an agency with this name already exists");
+	/* A derived code that is taken gets a digit (NVS -> NVS2 ...); a chosen one is the
+	 * administrator's to change. */
+	for (int n = 2; !rc; n++) {
+		rc = store_agency_insert(r->st, &a, NULL);
+		if (rc != -HV_ECONFLICT)
+			break;
+		if (code || n > 9) {
+			rc = api_fail(r, HV_ECONFLICT, "code", "this agency code is taken; choose another");
+		} else {
+			rc = 0;
+			id_agency_code_variant(base, n, a.code);
+		}
+	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "agency.create", "agency", a.id, NULL);
 	if (rc) {
 		api_tx_abort(r, tx);
-		if (rc == -HV_ECONFLICT) {
-			err_clear(&r->err);
-			return api_fail(r, HV_ECONFLICT, code ? "code" : "name",
-					"an agency with this name or code already exists%s",
-					code ? "" : "; choose a code");
-		}
 		return rc;
 	}
 	rc = api_tx_commit(r, tx);

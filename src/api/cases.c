@@ -218,14 +218,16 @@ int api_cases_create(struct req *r)
 	json_t *empty = json_object();
 	rc = api_tx_begin(r);
 	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
-	for (int tries = 0; !rc && tries < 5; tries++) {
+	for (int tries = 0; !rc && tries < 8; tries++) {
 		id_display_new(a.code, rec.display_id);
 		record_derive(&rec, doc);
-		err_clear(&r->err);
-		rc = store_record_insert(r->st, &rec, &r->err);
+		rc = store_record_insert(r->st, &rec, NULL);
 		if (rc != -HV_ECONFLICT)
 			break;
+		rc = 0;
 	}
+	if (rc)
+		rc = api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");
 	if (!rc)
 		rc = history_diff(r, &rec, empty, doc, "create");
 	if (!rc)
@@ -280,6 +282,15 @@ int api_cases_patch(struct req *r)
 	}
 	json_t *before = json_loads(rec.data, 0, NULL), *doc = json_deep_copy(before);
 	record_apply(doc, patch);
+	if (json_equal(before, doc)) { /* nothing changes: no new version to collide with */
+		rc = reply_case(r, 200, &rec);
+		api_audit_read(r, "case.read", "case", rec.id, reason);
+		json_decref(before);
+		json_decref(doc);
+		json_decref(body);
+		record_release(&rec);
+		return rc;
+	}
 	record_derive(&rec, doc);
 	rec.version = expected + 1;
 	rec.updated_at = clock_now();

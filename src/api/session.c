@@ -145,7 +145,13 @@ int api_session_create(struct req *r)
 		json_decref(b);
 		return rc;
 	}
-	int known = store_user_by_name(r->st, username, &r->user, 1) == 0;
+	/* Usernames are lower case; a phone keyboard's capital first letter must not matter. */
+	char lower[65];
+	size_t i;
+	for (i = 0; username[i] && i < sizeof lower - 1; i++)
+		lower[i] = (char)(username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
+	lower[i] = '\0';
+	int known = store_user_by_name(r->st, lower, &r->user, 1) == 0;
 	rc = password_verify(known ? r->user.pw_hash : NULL, password);
 	if (rc == -HV_ERATE) {
 		r->retry_after = 1;

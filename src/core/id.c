@@ -95,3 +95,9 @@ int id_agency_code_valid(const char *code)
 			return 0;
 	return 1;
 }
+
+void id_agency_code_variant(const char *base, int n, char out[8])
+{
+	size_t len = strlen(base);
+	snprintf(out, 8, "%.*s%d", (int)(len < 4 ? len : 3), base, n);
+}

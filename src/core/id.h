@@ -13,5 +13,8 @@ int id_display_valid(const char *s);
 /* An agency code (2–4 letters/digits) made from its name: initials, upper-case ASCII. */
 void id_agency_code(const char *name, char out[8]);
 int id_agency_code_valid(const char *code);
+/* The n-th variant (2..9) of a taken code: a digit appended, or replacing the last symbol
+ * of a four-symbol code (NVS -> NVS2, ABCD -> ABC2). */
+void id_agency_code_variant(const char *base, int n, char out[8]);
 
 #endif

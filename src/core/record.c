@@ -71,7 +71,7 @@ static int date_ok(const char *name, const json_t *v, struct err *e)
 {
 	int y, m, d, ty, tm, td;
 	if (!json_is_string(v) || clock_parse_date(json_string_value(v), &y, &m, &d))
-		return err_set(e, HV_EVALID, name, "must be a date as YYYY-MM-DD");
+		return err_set(e, HV_EVALID, name, "must be a real date as YYYY-MM-DD, from 1900 on");
 	clock_today(&ty, &tm, &td);
 	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
 		return err_set(e, HV_EVALID, name, "must not be in the future");
@@ -219,12 +219,37 @@ json_t *record_output(const json_t *doc)
 	return out;
 }
 
+#define RSQUO "\xe2\x80\x99" /* U+2019, the typographic apostrophe */
+
+/* Adds " folded" to key. A name with punctuation (O'Brien, Marie-Claire) is added twice
+ * more: with the marks as word breaks ("o brien", "marie claire", so word prefixes match)
+ * and without them ("obrien"). */
 static void add_folded(struct buf *key, const char *s)
 {
 	if (!s || !*s)
 		return;
+	struct buf f = BUF_INIT;
+	text_fold(s, &f);
 	buf_addch(key, ' ');
-	text_fold(s, key);
+	buf_add(key, f.p, f.len);
+	if (strpbrk(f.p, "'-.") || strstr(f.p, RSQUO)) {
+		for (int joined = 0; joined < 2; joined++) {
+			buf_addch(key, ' ');
+			for (const char *c = f.p; *c; c++) {
+				if (!strncmp(c, RSQUO, 3)) {
+					c += 2;
+					if (!joined)
+						buf_addch(key, ' ');
+				} else if (*c == '\'' || *c == '-' || *c == '.') {
+					if (!joined)
+						buf_addch(key, ' ');
+				} else {
+					buf_addch(key, *c);
+				}
+			}
+		}
+	}
+	buf_release(&f);
 }
 
 int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort)

@@ -5,6 +5,8 @@
 #include "base/asset.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/text.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,8 +122,16 @@ static int exec(struct store *st, const char *sql, struct err *e)
 
 /* ---- lifecycle and transactions ---------------------------------------------------------- */
 
+static void global_init(void)
+{
+	/* Memory statistics take a global lock on every allocation; Haven does not read them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(struct store **out, const char *path, int create, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, global_init);
 	sqlite3 *db = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -153,20 +163,38 @@ void store_close(struct store *st)
 	free(st);
 }
 
+/* SQLite has one writer at a time. Writers of this process queue on a mutex, in order,
+ * instead of polling the database lock with sleeps (which gives long tail latencies);
+ * other processes (CLI commands) still meet the busy timeout. */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int store_begin(struct store *st, int write)
 {
+	if (write)
+		pthread_mutex_lock(&write_mu);
 	int rc = exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL);
-	if (!rc)
-		st->in_tx = 1;
-	return rc ? -HV_EBUSY : 0;
+	if (rc) {
+		if (write)
+			pthread_mutex_unlock(&write_mu);
+		return -HV_EBUSY;
+	}
+	st->in_tx = write ? 2 : 1;
+	return 0;
+}
+
+static void tx_end(struct store *st)
+{
+	if (st->in_tx == 2)
+		pthread_mutex_unlock(&write_mu);
+	st->in_tx = 0;
 }
 
 int store_commit(struct store *st)
 {
 	int rc = exec(st, "COMMIT", NULL);
-	if (rc)
-		store_rollback(st);
-	st->in_tx = 0;
+	if (rc && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	tx_end(st);
 	return rc;
 }
 
@@ -174,7 +202,7 @@ void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	st->in_tx = 0;
+	tx_end(st);
 }
 
 int store_schema_version(struct store *st)
@@ -719,7 +747,7 @@ static const char *sort_sql(const char *sort)
 }
 
 /* Builds the WHERE clause shared by the count and the page query; parameters ?1..?3 scope,
- * ?4 type, ?5 status, ?6 risk, ?7 the LIKE pattern. */
+ * ?4 type, ?5 status, ?6 risk (?7, the text pattern, is bound in from_sql's subquery). */
 static void where_sql(struct buf *b, const struct record_query *q)
 {
 	buf_addf(b, " WHERE r.deleted = 0 AND r.type = ?4 AND %s", scope_sql(q->scope.kind));
@@ -729,8 +757,18 @@ static void where_sql(struct buf *b, const struct record_query *q)
 		buf_adds(b, " AND r.risk_level = ?6");
 	if (q->mine)
 		buf_addf(b, " AND %s", scope_sql(SCOPE_ASSIGNED));
-	if (q->q)
-		buf_adds(b, " AND r.seq IN (SELECT rowid FROM record_search WHERE key LIKE ?7 ESCAPE '\\')");
+}
+
+/* The FROM clause: with a text query, the matching search rows drive the join (CROSS JOIN
+ * keeps SQLite from walking the whole agency first). Three or more characters use the
+ * trigram index (a phrase query is a substring match); one or two scan word prefixes. */
+static void from_sql(struct buf *b, const struct record_query *q)
+{
+	if (!q->q)
+		buf_adds(b, " FROM records r");
+	else
+		buf_addf(b, " FROM (SELECT rowid AS seq FROM record_search WHERE %s) m CROSS JOIN records r"
+			    " ON r.seq = m.seq", q->q && text_codepoints(q->q) >= 3 ? "record_search MATCH ?7" : "key LIKE ?7 ESCAPE '\\'");
 }
 
 static void query_bind(sqlite3_stmt *s, const struct record_query *q, const char *pattern)
@@ -742,30 +780,34 @@ static void query_bind(sqlite3_stmt *s, const struct record_query *q, const char
 	bt(s, 7, pattern);
 }
 
-/* Substring pattern for the folded query; one- and two-character queries match word prefixes
- * (the key starts with a space and separates words with spaces). */
-static void like_pattern(struct buf *p, const char *q)
+/* The text pattern for the folded query: a quoted FTS5 phrase (quotes doubled) for three or
+ * more characters; for one or two, a LIKE word-prefix pattern (the key starts with a space and
+ * separates words with spaces) with LIKE's wildcards escaped. Such short queries scan the
+ * search table either way, so ESCAPE (which stops SQLite using the trigram index) costs
+ * nothing there. */
+static void text_pattern(struct buf *p, const char *q)
 {
-	size_t cps = 0;
-	for (const char *c = q; *c; c++)
-		cps += ((unsigned char)*c & 0xC0) != 0x80;
-	buf_adds(p, cps < 3 ? "% " : "%");
+	int phrase = text_codepoints(q) >= 3;
+	buf_adds(p, phrase ? "\"" : "% ");
 	for (const char *c = q; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
+		if (phrase && *c == '"')
+			buf_addch(p, '"');
+		if (!phrase && (*c == '%' || *c == '_' || *c == '\\'))
 			buf_addch(p, '\\');
 		buf_addch(p, *c);
 	}
-	buf_addch(p, '%');
+	buf_adds(p, phrase ? "\"" : "%");
 }
 
 int store_record_query(struct store *st, const struct record_query *q, struct record_list *out)
 {
-	struct buf where = BUF_INIT, sql = BUF_INIT, pat = BUF_INIT;
+	struct buf from = BUF_INIT, where = BUF_INIT, sql = BUF_INIT, pat = BUF_INIT;
 	memset(out, 0, sizeof *out);
 	if (q->q)
-		like_pattern(&pat, q->q);
+		text_pattern(&pat, q->q);
+	from_sql(&from, q);
 	where_sql(&where, q);
-	buf_addf(&sql, "SELECT count(*) FROM records r%s", where.p);
+	buf_addf(&sql, "SELECT count(*)%s%s", from.p, where.p);
 	sqlite3_stmt *s = stmt(st, sql.p);
 	query_bind(s, q, q->q ? pat.p : NULL);
 	int rc = one(st, s);
@@ -774,8 +816,7 @@ int store_record_query(struct store *st, const struct record_query *q, struct re
 		sqlite3_reset(s);
 	}
 	buf_reset(&sql);
-	buf_addf(&sql, "SELECT " REC_COLS " FROM records r%s ORDER BY %s LIMIT ?8 OFFSET ?9", where.p,
-		 sort_sql(q->sort));
+	buf_addf(&sql, "SELECT " REC_COLS "%s%s ORDER BY %s LIMIT ?8 OFFSET ?9", from.p, where.p, sort_sql(q->sort));
 	if (!rc) {
 		s = stmt(st, sql.p);
 		query_bind(s, q, q->q ? pat.p : NULL);
@@ -787,6 +828,7 @@ int store_record_query(struct store *st, const struct record_query *q, struct re
 		sqlite3_reset(s);
 		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "record list");
 	}
+	buf_release(&from);
 	buf_release(&where);
 	buf_release(&sql);
 	buf_release(&pat);

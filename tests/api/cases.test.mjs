@@ -344,3 +344,23 @@ describe('computed age follows the clock (own server)', { timeout: 60_000 }, () 
     assert.equal(r.json.data.date_of_birth, c.data.date_of_birth, 'estimated date of birth unchanged');
   });
 });
+
+describe('a patch that changes nothing', () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true }); });
+  after(async () => { await h.cleanup(); });
+
+  it('keeps the version, so a colleague editing the same case gets no false conflict', async () => {
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await cw.post('/api/v1/cases', { data: { name_first: 'Synthetic', sex: 'male' } });
+    assert.equal(c.status, 201);
+    const same = await cw.patch(`/api/v1/cases/${c.json.id}`, { data: { sex: 'male' } }, { 'if-match': '"1"' });
+    assert.equal(same.status, 200);
+    assert.equal(same.json.version, 1);
+    const hist = await cw.get(`/api/v1/cases/${c.json.id}/history`);
+    assert.ok(!hist.json.items.some((e) => e.action === 'update'));
+    const real = await cw.patch(`/api/v1/cases/${c.json.id}`, { data: { sex: 'female' } }, { 'if-match': '"1"' });
+    assert.equal(real.status, 200);
+    assert.equal(real.json.version, 2);
+  });
+});

@@ -18,6 +18,7 @@ const PEOPLE = {
   khmer: { name_first: 'សុភមង្គល', name_last: 'ចាន់', risk_level: 'medium' },
   amharic: { name_first: 'ተስፋዬ', name_last: 'ገብረመድህን', risk_level: 'high' },
   zoe: { name_first: 'Zoë', name_last: 'Nguyễn', risk_level: 'high' },
+  obrien: { name_first: 'Marie-Claire', name_last: 'O\u2019Brien', risk_level: 'low' },
 };
 
 describe('search', { timeout: 120_000 }, () => {
@@ -55,6 +56,14 @@ describe('search', { timeout: 120_000 }, () => {
     assert.equal(s.data.name_first.normalize('NFC'), 'Élodie');
     assert.equal(s.data.risk_level, 'low');
     assert.ok(!('location_current' in s.data));
+  });
+
+  it('apostrophes and hyphens: found with or without them, and word prefixes start after them', async () => {
+    await expectFinds('obrien', ['obrien']);
+    await expectFinds('o brien', ['obrien']);
+    await expectFinds('O\u2019Brien', ['obrien']);
+    await expectFinds('cl', ['obrien']);
+    await expectFinds('marie-cl', ['obrien']);
   });
 
   it('NFC and NFD forms find each other', async () => {

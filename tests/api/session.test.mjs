@@ -497,3 +497,16 @@ describe('without a trusted proxy, X-Forwarded-For is ignored (own server)', { t
     assert.ok(a.json.items.some((e) => /127\.0\.0\.1/.test(e.client)));
   });
 });
+
+describe('usernames at sign-in', () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true }); });
+  after(async () => { await h.cleanup(); });
+
+  it('are not case-sensitive (a phone capitalises the first letter)', async () => {
+    const c = new Client(h.url);
+    const r = await c.login('Caseworker', DEMO_PASSWORD);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.user.username, 'caseworker');
+  });
+});
