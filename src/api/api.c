@@ -17,6 +17,7 @@ enum {
 	PUBLIC = 1,      /* no authentication */
 	PW_CHANGE = 2,   /* allowed while a password change is pending */
 	TEST_ONLY = 4,   /* compiled into test builds only */
+	OWN_TX = 8,      /* a GET that must see what another connection commits during it */
 };
 
 static const struct route {
@@ -49,7 +50,7 @@ static const struct route {
 	{"GET", "/api/v1/cases/*/notes", api_notes_list, 0},
 	{"POST", "/api/v1/cases/*/assign", api_cases_assign, 0},
 	{"GET", "/api/v1/cases/*/history", api_cases_history, 0},
-	{"GET", "/api/v1/audit", api_audit_list, 0},
+	{"GET", "/api/v1/audit", api_audit_list, OWN_TX},
 	{"POST", "/api/v1/_test/clock", api_test_clock, PUBLIC | TEST_ONLY},
 };
 
@@ -96,6 +97,7 @@ static struct store *thread_handle(struct err *e)
 	struct store *st;
 	if (store_open(&st, cfg.db_path, 0, e))
 		return NULL;
+	store_autocheckpoint(st, 0); /* the audit writer thread checkpoints in the background */
 	pthread_mutex_lock(&stores_mu);
 	stores = xreallocarray(stores, nstores + 1, sizeof *stores);
 	stores[nstores++] = st;
@@ -186,7 +188,15 @@ static int dispatch(struct req *r)
 		return api_fail(r, HV_EFORBID, NULL, "missing or wrong X-CSRF-Token header");
 	if (r->user.must_change_pw && !(hit->flags & PW_CHANGE))
 		return api_fail(r, HV_EPWCHANGE, NULL, "you must change your password before continuing");
-	return hit->fn(r);
+	if (strcmp(r->method, "GET"))
+		return hit->fn(r);
+	/* A read sees one snapshot and takes the WAL read lock once, not once per query. */
+	if (!(hit->flags & OWN_TX) && store_begin(r->st, 0))
+		return api_fail(r, HV_EBUSY, NULL, "the database is busy; try again");
+	rc = hit->fn(r);
+	if (!(hit->flags & OWN_TX))
+		store_rollback(r->st);
+	return rc;
 }
 
 void api_handle(struct req *r)

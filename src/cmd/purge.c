@@ -42,7 +42,7 @@ int cmd_purge(int argc, char **argv)
 		return cmd_fail("purge failed; nothing was erased");
 	}
 	cmd_audit_event(st, "case.purge", "case", rid);
-	rc = store_checkpoint(st);
+	rc = store_checkpoint(st, 1);
 	store_close(st);
 	if (rc)
 		return cmd_fail("case erased, but the WAL checkpoint did not complete (is the server busy?); run purge "

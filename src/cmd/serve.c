@@ -8,6 +8,7 @@
 #include "sec/audit.h"
 #include "sec/password.h"
 #include <pthread.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,8 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* One malloc arena per thread would multiply resident memory by the pool size. */
+	mallopt(M_ARENA_MAX, 2);
 	int rc = password_init(fast && !strcmp(fast, "fast"));
 	if (!rc)
 		rc = api_init(&ac, &e);

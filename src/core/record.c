@@ -221,10 +221,10 @@ json_t *record_output(const json_t *doc)
 
 #define RSQUO "\xe2\x80\x99" /* U+2019, the typographic apostrophe */
 
-/* Adds " folded" to key. A name with punctuation (O'Brien, Marie-Claire) is added twice
+/* Adds " folded" to key. With variants, a name with punctuation (O'Brien, Marie-Claire) is added twice
  * more: with the marks as word breaks ("o brien", "marie claire", so word prefixes match)
  * and without them ("obrien"). */
-static void add_folded(struct buf *key, const char *s)
+static void add_folded(struct buf *key, const char *s, int variants)
 {
 	if (!s || !*s)
 		return;
@@ -232,7 +232,7 @@ static void add_folded(struct buf *key, const char *s)
 	text_fold(s, &f);
 	buf_addch(key, ' ');
 	buf_add(key, f.p, f.len);
-	if (strpbrk(f.p, "'-.") || strstr(f.p, RSQUO)) {
+	if (variants && (strpbrk(f.p, "'-.") || strstr(f.p, RSQUO))) {
 		for (int joined = 0; joined < 2; joined++) {
 			buf_addch(key, ' ');
 			for (const char *c = f.p; *c; c++) {
@@ -254,15 +254,15 @@ static void add_folded(struct buf *key, const char *s)
 
 int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort)
 {
-	add_folded(key, json_string_value(json_object_get(doc, "name_first")));
-	add_folded(key, json_string_value(json_object_get(doc, "name_last")));
+	add_folded(key, json_string_value(json_object_get(doc, "name_first")), 1);
+	add_folded(key, json_string_value(json_object_get(doc, "name_last")), 1);
 	size_t i;
 	json_t *alias;
 	json_array_foreach(json_object_get(doc, "name_other"), i, alias)
-		add_folded(key, json_string_value(alias));
-	add_folded(key, display_id);
-	add_folded(sort, json_string_value(json_object_get(doc, "name_last")));
-	add_folded(sort, json_string_value(json_object_get(doc, "name_first")));
+		add_folded(key, json_string_value(alias), 1);
+	add_folded(key, display_id, 0); /* one token: its symbols are not words */
+	add_folded(sort, json_string_value(json_object_get(doc, "name_last")), 0);
+	add_folded(sort, json_string_value(json_object_get(doc, "name_first")), 0);
 	return 0;
 }
 

@@ -15,20 +15,28 @@
 
 #define FLUSH_MS 5
 #define SEAL_MS 1000
+#define QUEUE_MAX 10000
 
 struct pending {
 	struct audit_entry e;
 	struct pending *next;
 };
 
+struct head {
+	int64_t seq;
+	char hash[65];
+};
+
 struct audit_tx {
 	struct pending *taken;
+	struct head head;
 };
 
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct pending *head, *tail;
+	size_t queued;
 	pthread_t thread;
 	int running, stop;
 	struct store *st;
@@ -142,18 +150,28 @@ static void entry_from_event(struct audit_entry *a, const struct audit_event *ev
 	a->reason = ev->reason && *ev->reason ? xstrdup(ev->reason) : NULL;
 }
 
-/* Links a and inserts it after the current head (caller holds the write transaction). */
-static int chain_insert(struct store *st, struct audit_entry *a)
+/* The chain head as seen inside one write transaction (struct head): read once, then
+ * advanced in memory as entries are linked, so a batch of n entries costs one lookup. */
+static int head_read(struct store *st, struct head *h)
 {
-	int64_t seq;
-	char prev[65];
-	int rc = store_audit_head(st, &seq, prev);
-	if (rc)
-		return rc;
-	a->seq = seq + 1;
-	snprintf(a->prev_hash, sizeof a->prev_hash, "%s", seq ? prev : "genesis");
+	int rc = store_audit_head(st, &h->seq, h->hash);
+	if (!rc && !h->seq)
+		snprintf(h->hash, sizeof h->hash, "genesis");
+	return rc;
+}
+
+/* Links a after head h and inserts it (caller holds the write transaction). */
+static int chain_insert(struct store *st, struct head *h, struct audit_entry *a)
+{
+	a->seq = h->seq + 1;
+	snprintf(a->prev_hash, sizeof a->prev_hash, "%s", h->hash);
 	entry_hash(a, a->hash);
-	return store_audit_insert(st, a);
+	int rc = store_audit_insert(st, a);
+	if (!rc) {
+		h->seq = a->seq;
+		memcpy(h->hash, a->hash, sizeof h->hash);
+	}
+	return rc;
 }
 
 static struct pending *take_all(void)
@@ -161,6 +179,7 @@ static struct pending *take_all(void)
 	pthread_mutex_lock(&A.mu);
 	struct pending *p = A.head;
 	A.head = A.tail = NULL;
+	A.queued = 0;
 	pthread_mutex_unlock(&A.mu);
 	return p;
 }
@@ -171,9 +190,11 @@ static void requeue(struct pending *p)
 	if (!p)
 		return;
 	struct pending *last = p;
-	while (last->next)
+	size_t n = 1;
+	for (; last->next; n++)
 		last = last->next;
 	pthread_mutex_lock(&A.mu);
+	A.queued += n;
 	last->next = A.head;
 	A.head = p;
 	if (!A.tail)
@@ -191,14 +212,12 @@ static void free_batch(struct pending *p)
 	}
 }
 
-static int insert_batch(struct store *st, struct pending *p)
+static int insert_batch(struct store *st, struct head *h, struct pending *p)
 {
-	for (; p; p = p->next) {
-		int rc = chain_insert(st, &p->e);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	int rc = 0;
+	for (; p && !rc; p = p->next)
+		rc = chain_insert(st, h, &p->e);
+	return rc;
 }
 
 void audit_read(const struct audit_event *ev)
@@ -211,8 +230,13 @@ void audit_read(const struct audit_event *ev)
 	else
 		A.head = p;
 	A.tail = p;
+	size_t queued = ++A.queued;
 	pthread_cond_signal(&A.cv);
 	pthread_mutex_unlock(&A.mu);
+	/* Backpressure: when the writer falls behind, readers help flush instead of letting the
+	 * queue (and what a crash could lose) grow without bound. */
+	if (queued > QUEUE_MAX)
+		audit_flush();
 }
 
 int audit_append(struct store *st, const struct audit_event *ev, struct audit_tx **txp)
@@ -221,13 +245,15 @@ int audit_append(struct store *st, const struct audit_event *ev, struct audit_tx
 	if (!tx) {
 		tx = *txp = xcalloc(1, sizeof *tx);
 		tx->taken = take_all();
-		int rc = insert_batch(st, tx->taken);
+		int rc = head_read(st, &tx->head);
+		if (!rc)
+			rc = insert_batch(st, &tx->head, tx->taken);
 		if (rc)
 			return rc;
 	}
 	struct audit_entry a;
 	entry_from_event(&a, ev);
-	int rc = chain_insert(st, &a);
+	int rc = chain_insert(st, &tx->head, &a);
 	audit_entry_release(&a);
 	return rc;
 }
@@ -277,6 +303,7 @@ int audit_seal(struct store *st)
 	rc = store_audit_head(st, &s.seq, s.hash);
 	if (rc || s.seq == 0 || s.seq == A.last_sealed_seq) { /* nothing new to seal */
 		store_rollback(st);
+		A.last_seal_ms = clock_now_ms();
 		return rc;
 	}
 	seal_message(s.seq, s.hash, msg, sizeof msg);
@@ -302,9 +329,12 @@ static int flush_once(void)
 	struct pending *p = take_all();
 	if (!p)
 		return 0;
+	struct head h;
 	int rc = store_begin(A.st, 1);
 	if (!rc)
-		rc = insert_batch(A.st, p);
+		rc = head_read(A.st, &h);
+	if (!rc)
+		rc = insert_batch(A.st, &h, p);
 	if (!rc)
 		rc = store_commit(A.st);
 	if (rc) {
@@ -351,6 +381,9 @@ static void *writer(void *arg)
 		if (clock_now_ms() - A.last_seal_ms >= SEAL_MS) {
 			pthread_mutex_lock(&flush_mu);
 			audit_seal(A.st);
+			/* Request handles never checkpoint (store_autocheckpoint off): this thread keeps
+			 * the write-ahead log short, off every request's path. */
+			store_checkpoint(A.st, 0);
 			pthread_mutex_unlock(&flush_mu);
 		}
 	}

@@ -225,6 +225,10 @@ void audit_list_free(struct audit_entry *a, size_t n);
 
 /* Maintenance */
 int store_backup(struct store *st, const char *dest_path, struct err *e);
-int store_checkpoint(struct store *st);
+/* Copies the write-ahead log into the database: truncate = wait for readers and empty the
+ * log (purge), else a passive pass that never blocks (background upkeep). */
+int store_checkpoint(struct store *st, int truncate);
+/* Server handles leave checkpoints to a background thread, so no request pays for one. */
+void store_autocheckpoint(struct store *st, int on);
 
 #endif

@@ -1188,8 +1188,14 @@ int store_backup(struct store *st, const char *dest, struct err *e)
 	return rc == SQLITE_OK || rc == SQLITE_DONE ? 0 : err_set(e, HV_EIO, NULL, "backup failed");
 }
 
-int store_checkpoint(struct store *st)
+int store_checkpoint(struct store *st, int truncate)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	int mode = truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE;
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, mode, NULL, NULL);
 	return rc == SQLITE_OK ? 0 : -HV_EIO;
+}
+
+void store_autocheckpoint(struct store *st, int on)
+{
+	sqlite3_wal_autocheckpoint(st->db, on ? 1000 : 0 /* SQLite's default: 1000 pages */);
 }
