@@ -68,6 +68,9 @@ int api_page(struct req *r, const json_t *obj, int *page, int *per);
 json_t *api_time(int64_t t);
 json_t *api_user_json(const struct user *u);
 json_t *api_userref_json(const struct userref *u);
+/* An agency by id, from a small in-process cache (agencies cannot change in this round:
+ * there is no update endpoint, so entries never go stale). 0 or -HV_ENOTFOUND. */
+int api_agency_get(struct req *r, const char *id, struct agency *out);
 /* Write transactions with their audit entry; api_tx_commit ends the transaction. */
 struct audit_tx;
 int api_tx_begin(struct req *r);

@@ -98,15 +98,13 @@ static json_t *userref(struct req *r, const char *id)
 static json_t *agencyref(struct req *r, const char *id)
 {
 	struct agency a = {0};
-	store_agency_get(r->st, id, &a);
+	api_agency_get(r, id, &a);
 	return json_pack("{s:s,s:s,s:s}", "id", id, "name", a.name, "code", a.code);
 }
 
 static json_t *case_json(struct req *r, const struct record *rec)
 {
-	json_t *doc = json_loads(rec->data, 0, NULL);
-	json_t *data = record_output(doc);
-	json_decref(doc);
+	json_t *data = record_output(json_loads(rec->data, 0, NULL));
 	struct userref *as;
 	size_t n;
 	json_t *assigned = json_array();
@@ -126,15 +124,13 @@ static json_t *case_json(struct req *r, const struct record *rec)
 
 static json_t *summary_json(struct req *r, const struct record *rec)
 {
-	json_t *doc = json_loads(rec->data, 0, NULL);
-	json_t *full = record_output(doc);
+	json_t *full = record_output(json_loads(rec->data, 0, NULL));
 	json_t *data = json_object();
 	for (const char *const *f = record_summary_fields; *f; f++)
 		if (json_object_get(full, *f))
 			json_object_set(data, *f, json_object_get(full, *f));
 	if (json_object_get(full, "age"))
 		json_object_set(data, "age", json_object_get(full, "age"));
-	json_decref(doc);
 	json_decref(full);
 	return json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o,s:o}", "id", rec->id, "display_id", rec->display_id,
 			 "version", (json_int_t)rec->version, "status", rec->status, "owner",

@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "sec/audit.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -128,4 +129,32 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	struct audit_event ev;
 	event(r, &ev, action, type, ids, reason);
 	audit_read(&ev);
+}
+
+#define AGENCY_CACHE 64
+
+static struct agency agency_cache[AGENCY_CACHE];
+static size_t agency_used, agency_next; /* slots filled; next slot to overwrite */
+static pthread_mutex_t agency_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int api_agency_get(struct req *r, const char *id, struct agency *out)
+{
+	pthread_mutex_lock(&agency_mu);
+	for (size_t i = 0; i < agency_used; i++)
+		if (!strcmp(agency_cache[i].id, id)) {
+			*out = agency_cache[i];
+			pthread_mutex_unlock(&agency_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&agency_mu);
+	int rc = store_agency_get(r->st, id, out);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&agency_mu);
+	agency_cache[agency_next] = *out;
+	agency_next = (agency_next + 1) % AGENCY_CACHE;
+	if (agency_used < AGENCY_CACHE)
+		agency_used++;
+	pthread_mutex_unlock(&agency_mu);
+	return 0;
 }

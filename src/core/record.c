@@ -206,9 +206,9 @@ void record_apply(json_t *doc, const json_t *patch)
 		json_object_del(doc, "age_stated_on");
 }
 
-json_t *record_output(const json_t *doc)
+json_t *record_output(json_t *doc)
 {
-	json_t *out = json_deep_copy(doc);
+	json_t *out = doc;
 	const char *dob = json_string_value(json_object_get(doc, "date_of_birth"));
 	int y, m, d, ty, tm, td;
 	if (dob && !clock_parse_date(dob, &y, &m, &d)) {

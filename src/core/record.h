@@ -12,8 +12,8 @@
 int record_check(const json_t *data, int is_patch, struct err *e);
 /* Applies patch to doc (RFC 7396) and the stated-age rule; doc is modified in place. */
 void record_apply(json_t *doc, const json_t *patch);
-/* Adds derived output fields (age) to a copy for the client; returns a new reference. */
-json_t *record_output(const json_t *doc);
+/* Adds the derived output fields (age) to doc, which becomes the client's view; returns doc. */
+json_t *record_output(json_t *doc);
 /* Folded search key (" first last aliases display_id") and sort name. */
 int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort);
 /* Fills a record's derived columns (document text, risk level, search key, sort name) from

@@ -15,7 +15,7 @@
 
 #define FLUSH_MS 5
 #define SEAL_MS 1000
-#define QUEUE_MAX 10000
+#define QUEUE_MAX 1000 /* past this, readers take turns flushing small batches */
 
 struct pending {
 	struct audit_entry e;

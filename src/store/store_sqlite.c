@@ -77,7 +77,11 @@ static void bi(sqlite3_stmt *s, int i, int64_t v)
 static void cpy(sqlite3_stmt *s, int col, char *dst, size_t n)
 {
 	const char *v = (const char *)sqlite3_column_text(s, col);
-	snprintf(dst, n, "%s", v ? v : "");
+	size_t len = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, v ? v : "", len);
+	dst[len] = '\0';
 }
 
 static char *dup(sqlite3_stmt *s, int col)
@@ -168,11 +172,20 @@ void store_close(struct store *st)
  * other processes (CLI commands) still meet the busy timeout. */
 static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* Transaction control through cached statements: sqlite3_exec would parse them each time. */
+static int tx_step(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -HV_EIO;
+}
+
 int store_begin(struct store *st, int write)
 {
 	if (write)
 		pthread_mutex_lock(&write_mu);
-	int rc = exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL);
+	int rc = tx_step(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
 	if (rc) {
 		if (write)
 			pthread_mutex_unlock(&write_mu);
@@ -191,9 +204,12 @@ static void tx_end(struct store *st)
 
 int store_commit(struct store *st)
 {
-	int rc = exec(st, "COMMIT", NULL);
-	if (rc && !sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	int rc = tx_step(st, "COMMIT");
+	if (rc) {
+		log_event(LOG_ERROR, "store_commit", "msg=\"%s\"", sqlite3_errmsg(st->db));
+		if (!sqlite3_get_autocommit(st->db))
+			tx_step(st, "ROLLBACK");
+	}
 	tx_end(st);
 	return rc;
 }
@@ -201,7 +217,7 @@ int store_commit(struct store *st)
 void store_rollback(struct store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		tx_step(st, "ROLLBACK");
 	tx_end(st);
 }
 
@@ -799,34 +815,43 @@ static void text_pattern(struct buf *p, const char *q)
 	buf_adds(p, phrase ? "\"" : "%");
 }
 
+/* One pass: the inner query sorts only (seq, sort key) of every match and counts them with a
+ * window function; the outer one reads the full rows of the page alone. A page past the end
+ * has no row to carry the count, so only then is it counted separately. */
 int store_record_query(struct store *st, const struct record_query *q, struct record_list *out)
 {
 	struct buf from = BUF_INIT, where = BUF_INIT, sql = BUF_INIT, pat = BUF_INIT;
+	const char *order = sort_sql(q->sort);
 	memset(out, 0, sizeof *out);
 	if (q->q)
 		text_pattern(&pat, q->q);
 	from_sql(&from, q);
 	where_sql(&where, q);
-	buf_addf(&sql, "SELECT count(*)%s%s", from.p, where.p);
+	buf_addf(&sql, "SELECT " REC_COLS ", p.total FROM (SELECT r.seq, count(*) OVER () AS total%s%s ORDER BY %s"
+		       " LIMIT ?8 OFFSET ?9) p CROSS JOIN records r ON r.seq = p.seq ORDER BY %s",
+		 from.p, where.p, order, order);
 	sqlite3_stmt *s = stmt(st, sql.p);
 	query_bind(s, q, q->q ? pat.p : NULL);
-	int rc = one(st, s);
-	if (!rc) {
-		out->total = ci(s, 0);
-		sqlite3_reset(s);
+	bi(s, 8, q->per);
+	bi(s, 9, (int64_t)(q->page - 1) * q->per);
+	out->items = xcalloc((size_t)q->per, sizeof *out->items);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < (size_t)q->per) {
+		record_row(s, &out->items[out->n++]);
+		out->total = ci(s, 13);
 	}
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT " REC_COLS "%s%s ORDER BY %s LIMIT ?8 OFFSET ?9", from.p, where.p, sort_sql(q->sort));
-	if (!rc) {
+	sqlite3_reset(s);
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "record list");
+	if (!rc && !out->n && q->page > 1) {
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT count(*)%s%s", from.p, where.p);
 		s = stmt(st, sql.p);
 		query_bind(s, q, q->q ? pat.p : NULL);
-		bi(s, 8, q->per);
-		bi(s, 9, (int64_t)(q->page - 1) * q->per);
-		out->items = xcalloc((size_t)q->per, sizeof *out->items);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < (size_t)q->per)
-			record_row(s, &out->items[out->n++]);
-		sqlite3_reset(s);
-		rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "record list");
+		rc = one(st, s);
+		if (!rc) {
+			out->total = ci(s, 0);
+			sqlite3_reset(s);
+		}
 	}
 	buf_release(&from);
 	buf_release(&where);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_t *doc = json_object();
 		if (!record_check(v, 1, &e)) {
 			record_apply(doc, v);
-			json_t *out = record_output(doc);
+			json_t *out = record_output(json_deep_copy(doc));
 			struct buf key = BUF_INIT, sort = BUF_INIT;
 			record_search_key(doc, "DSS-0000000", &key, &sort);
 			buf_release(&key);

@@ -94,7 +94,7 @@ static void record_merge_patch_and_age(void)
 	record_apply(doc, p1);
 	CHECK(json_is_true(json_object_get(doc, "date_of_birth_estimated")));
 	CHECK(json_object_get(doc, "age") == NULL);
-	json_t *out = record_output(doc);
+	json_t *out = record_output(json_deep_copy(doc));
 	CHECK(json_integer_value(json_object_get(out, "age")) == 10);
 	json_decref(out);
 	/* Lists are replaced, null clears, a given date of birth wins over the stated age. */
