@@ -20,7 +20,7 @@ static const char usage[] =
 	"  --listen HOST:PORT     address to listen on (or HAVEN_LISTEN; default 127.0.0.1:8080)\n"
 	"  --audit-key PATH       audit signing key (or HAVEN_AUDIT_KEY; default audit.key beside the db)\n"
 	"  --web-dir DIR          serve the UI from DIR instead of the embedded copy (development)\n"
-	"  --threads N            HTTP worker threads (default 8)\n"
+	"  --threads N            HTTP worker threads (default 4)\n"
 	"  --secure-cookies       mark cookies Secure and send HSTS (when behind a TLS proxy)\n"
 	"  --trusted-proxy LIST   comma-separated proxy addresses whose X-Forwarded-For is used\n"
 	"  --idle-timeout SEC     session idle timeout (default 1800)\n"
@@ -61,7 +61,7 @@ int cmd_serve(int argc, char **argv)
 	struct server_config sc = {
 		.listen = listen && *listen ? listen : "127.0.0.1:8080",
 		.web_dir = opt_str(&o, "--web-dir", NULL),
-		.threads = (int)num(&o, "--threads", 8),
+		.threads = (int)num(&o, "--threads", 4),
 		.hsts = ac.secure_cookies,
 		.trusted_proxies = ac.trusted_proxies,
 	};

@@ -1,6 +1,6 @@
 /* server: libmicrohttpd front end (see server.h). Threading: a pool of epoll threads, each
  * serving many keep-alive connections. Slow work (argon2id, fsync) blocks only the thread it
- * runs on; the pool (default 8 threads) keeps other connections moving, password hashing is
+ * runs on; the pool (default 4 threads) keeps other connections moving, password hashing is
  * capped at two at once, and SQLite writers wait on the database lock, not on the loop. */
 #include "server.h"
 #include "api/api.h"
@@ -293,7 +293,7 @@ int server_start(const struct server_config *c, struct err *e)
 		return err_set(e, HV_EINVAL, "listen", "host must be an IPv4 address such as 127.0.0.1");
 	daemon_ = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, NULL,
 				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg.threads > 0 ? cfg.threads : 8),
+				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg.threads > 0 ? cfg.threads : 4),
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
