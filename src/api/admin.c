@@ -139,11 +139,7 @@ int api_agencies_create(struct req *r)
 	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "agency.create", "agency", a.id, NULL);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	rc = api_tx_commit(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 201, agency_json(&a));
 }
 
@@ -269,15 +265,11 @@ int api_users_create(struct req *r)
 		rc = api_tx_audit(r, &tx, "user.create", "user", u.id, NULL);
 	u.pw_hash = NULL;
 	sodium_memzero(hash, sizeof hash);
-	if (rc) {
-		api_tx_abort(r, tx);
-		if (rc == -HV_ECONFLICT) {
-			err_clear(&r->err);
-			return api_fail(r, HV_ECONFLICT, "username", "this username is taken");
-		}
-		return rc;
+	if (rc == -HV_ECONFLICT) {
+		err_clear(&r->err);
+		rc = api_fail(r, HV_ECONFLICT, "username", "this username is taken");
 	}
-	rc = api_tx_commit(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 201, api_user_json(&u));
 }
 
@@ -330,10 +322,6 @@ int api_users_patch(struct req *r)
 		rc = api_tx_audit(r, &tx, password ? "user.reset" : "user.update", "user", u.id, NULL);
 	u.pw_hash = NULL;
 	sodium_memzero(hash, sizeof hash);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	rc = api_tx_commit(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 200, api_user_json(&u));
 }

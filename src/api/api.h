@@ -71,13 +71,14 @@ json_t *api_userref_json(const struct userref *u);
 /* An agency by id, from a small in-process cache (agencies cannot change in this round:
  * there is no update endpoint, so entries never go stale). 0 or -HV_ENOTFOUND. */
 int api_agency_get(struct req *r, const char *id, struct agency *out);
-/* Write transactions with their audit entry; api_tx_commit ends the transaction. */
+/* Write transactions with their audit entry: api_tx_begin, the writes, api_tx_audit, then
+ * api_tx_end, which commits or rolls back (and requeues a rolled-back audit batch). */
 struct audit_tx;
 int api_tx_begin(struct req *r);
 int api_tx_audit(struct req *r, struct audit_tx **tx, const char *action, const char *type,
 		 const char *ids, const char *reason);
-int api_tx_commit(struct req *r, struct audit_tx *tx);
-void api_tx_abort(struct req *r, struct audit_tx *tx);
+/* Commits when rc is 0, else rolls back (safe when nothing began); returns the outcome. */
+int api_tx_end(struct req *r, int rc, struct audit_tx *tx);
 void api_audit_read(struct req *r, const char *action, const char *type, const char *ids, const char *reason);
 
 /* ---- handlers ---- */

@@ -228,10 +228,7 @@ int api_cases_create(struct req *r)
 		rc = history_diff(r, &rec, empty, doc, "create");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.create", "case", rec.id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = reply_case(r, 201, &rec);
 	json_decref(empty);
@@ -298,10 +295,7 @@ int api_cases_patch(struct req *r)
 		rc = history_diff(r, &rec, before, doc, "update");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.update", "case", rec.id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = reply_case(r, 200, &rec);
 	json_decref(before);
@@ -330,10 +324,7 @@ int api_cases_delete(struct req *r)
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.delete", "case", rec.id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	record_release(&rec);
 	return rc ? rc : api_reply(r, 204, NULL);
 }
@@ -522,10 +513,7 @@ int api_notes_create(struct req *r)
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.note", "case", nt.record_id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else if (nt.text)
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = api_reply(r, 201, note_json(&nt));
 	json_decref(b);
@@ -618,10 +606,7 @@ int api_cases_assign(struct req *r)
 	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.assign", "case", rec.id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else if (rec.version != expected)
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = reply_case(r, 200, &rec);
 	free(list);

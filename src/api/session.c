@@ -177,11 +177,7 @@ int api_session_create(struct req *r)
 		rc = store_session_insert(r->st, hash, &s) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "session.create", "user", r->user.id, NULL);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	if ((rc = api_tx_commit(r, tx)))
+	if ((rc = api_tx_end(r, rc, tx)))
 		return rc;
 	snprintf(r->set_cookie, sizeof r->set_cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", secret,
 		 api_config()->secure_cookies ? "; Secure" : "");
@@ -204,11 +200,7 @@ int api_session_delete(struct req *r)
 		store_session_delete(r->st, r->sess_hash);
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "session.delete", "user", r->user.id, NULL);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	if ((rc = api_tx_commit(r, tx)))
+	if ((rc = api_tx_end(r, rc, tx)))
 		return rc;
 	snprintf(r->set_cookie, sizeof r->set_cookie, COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	return api_reply(r, 204, NULL);
@@ -259,10 +251,6 @@ int api_password_change(struct req *r)
 		rc = api_tx_audit(r, &tx, "user.password", "user", r->user.id, NULL);
 	r->user.pw_hash = NULL;
 	sodium_memzero(hash, sizeof hash);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	rc = api_tx_commit(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 204, NULL);
 }

@@ -40,10 +40,7 @@ int api_tokens_create(struct req *r)
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "token.create", "token", t.id, NULL);
-	if (!rc)
-		rc = api_tx_commit(r, tx);
-	else
-		api_tx_abort(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = api_reply(r, 201, json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", t.id, "token", secret, "name", t.name,
 						 "created_at", api_time(t.created_at), "expires_at",
@@ -78,10 +75,6 @@ int api_tokens_delete(struct req *r)
 		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such token");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "token.delete", "token", r->params[0], NULL);
-	if (rc) {
-		api_tx_abort(r, tx);
-		return rc;
-	}
-	rc = api_tx_commit(r, tx);
+	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 204, NULL);
 }

@@ -111,17 +111,25 @@ int api_tx_audit(struct req *r, struct audit_tx **tx, const char *action, const 
 	return audit_append(r->st, &ev, tx);
 }
 
-int api_tx_commit(struct req *r, struct audit_tx *tx)
+static int tx_commit(struct req *r, struct audit_tx *tx)
 {
 	int rc = store_commit(r->st);
 	audit_tx_end(tx, rc == 0);
 	return rc ? api_fail(r, HV_EIO, NULL, "could not save; nothing was changed") : 0;
 }
 
-void api_tx_abort(struct req *r, struct audit_tx *tx)
+static void tx_abort(struct req *r, struct audit_tx *tx)
 {
 	store_rollback(r->st);
 	audit_tx_end(tx, 0);
+}
+
+int api_tx_end(struct req *r, int rc, struct audit_tx *tx)
+{
+	if (!rc)
+		return tx_commit(r, tx);
+	tx_abort(r, tx);
+	return rc;
 }
 
 void api_audit_read(struct req *r, const char *action, const char *type, const char *ids, const char *reason)
