@@ -214,13 +214,14 @@ int api_cases_create(struct req *r)
 	json_t *empty = json_object();
 	rc = api_tx_begin(r);
 	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
-	for (int tries = 0; !rc && tries < 8; tries++) {
+	for (int tries = 0; !rc; tries++) {
 		id_display_new(a.code, rec.display_id);
 		record_derive(&rec, doc);
 		rc = store_record_insert(r->st, &rec, NULL);
-		if (rc != -HV_ECONFLICT)
+		if (rc == -HV_ECONFLICT && tries < 8)
+			rc = 0;
+		else
 			break;
-		rc = 0;
 	}
 	if (rc)
 		rc = api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");

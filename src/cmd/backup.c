@@ -109,10 +109,13 @@ int cmd_restore(int argc, char **argv)
 	/* Sessions and tokens revoked since the backup would come back to life: end them all,
 	 * everyone signs in again. The witness file still names the newer head; the restore
 	 * entry and seal replace it. */
-	if (!store_begin(st, 1)) {
-		store_expired_delete(st, INT64_MAX, INT64_MAX, INT64_MAX);
-		if (store_commit(st))
-			store_rollback(st);
+	int rc = store_begin(st, 1);
+	rc = rc ? rc : store_expired_delete(st, INT64_MAX, INT64_MAX, INT64_MAX);
+	rc = rc ? rc : store_commit(st);
+	if (rc) {
+		store_rollback(st);
+		store_close(st);
+		return cmd_fail("restored %s, but could not end its sessions and tokens: run restore again", db);
 	}
 	cmd_audit_event(st, "db.restore", NULL, NULL);
 	store_close(st);
