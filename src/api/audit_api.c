@@ -47,7 +47,7 @@ int api_audit_list(struct req *r)
 		return api_fail(r, HV_EFORBID, NULL, "your role may not read the audit trail");
 	struct audit_query q = {0};
 	const char *rid = r->query(r->conn, "record_id"), *user = r->query(r->conn, "user"),
-		   *since = r->query(r->conn, "since");
+		   *since = r->query(r->conn, "since"), *action = r->query(r->conn, "action");
 	int rc = api_page(r, NULL, &q.page, &q.per);
 	if (!rc && rid && !token_is_uuid(rid))
 		rc = api_fail(r, HV_EVALID, "record_id", "must be a record id");
@@ -63,6 +63,11 @@ int api_audit_list(struct req *r)
 		rc = api_fail(r, HV_EVALID, "since", "must be a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ)");
 	if (rc)
 		return rc;
+	if (!rc && action && (strlen(action) > 31 || strspn(action, "abcdefghijklmnopqrstuvwxyz._") != strlen(action)))
+		rc = api_fail(r, HV_EVALID, "action", "must be an action name such as case.read.break_glass");
+	if (rc)
+		return rc;
+	q.action = action;
 	q.record_id = rid;
 	q.user_id = user;
 	q.agency_id = sc.kind == SCOPE_ALL ? NULL : r->user.agency_id;

@@ -132,6 +132,7 @@ struct audit_entry {
 
 struct audit_query {
 	const char *record_id, *user_id, *agency_id; /* agency: entries by its users or on its records */
+	const char *action;                           /* exact action, e.g. case.read.break_glass */
 	int64_t since_ms;
 	int page, per;
 };

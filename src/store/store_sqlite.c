@@ -1120,7 +1120,7 @@ int store_audit_query(struct store *st, const struct audit_query *q, struct audi
 		" AND (?2 IS NULL OR a.user_id = ?2) AND a.at_ms >= ?3"
 		" AND (?4 IS NULL OR a.user_id IN (SELECT id FROM users WHERE agency_id = ?4)"
 		"  OR a.seq IN (SELECT ar.seq FROM audit_records ar JOIN records r ON r.id = ar.record_id"
-		"   WHERE r.agency_id = ?4))";
+		"   WHERE r.agency_id = ?4)) AND (?7 IS NULL OR a.action = ?7)";
 	char sql[1024];
 	snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
 	sqlite3_stmt *s = stmt(st, sql);
@@ -1128,6 +1128,7 @@ int store_audit_query(struct store *st, const struct audit_query *q, struct audi
 	bt(s, 2, q->user_id);
 	bi(s, 3, q->since_ms);
 	bt(s, 4, q->agency_id);
+	bt(s, 7, q->action);
 	int rc = one(st, s);
 	if (rc)
 		return rc;
@@ -1141,6 +1142,7 @@ int store_audit_query(struct store *st, const struct audit_query *q, struct audi
 	bt(s, 4, q->agency_id);
 	bi(s, 5, q->per);
 	bi(s, 6, (int64_t)(q->page - 1) * q->per);
+	bt(s, 7, q->action);
 	*out = xcalloc((size_t)q->per, sizeof **out);
 	*n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)q->per)

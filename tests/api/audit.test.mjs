@@ -3,7 +3,7 @@
 // who may read the trail; its filters.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHaven, Client, signIn } from '../lib/haven.mjs';
+import { startHaven, Client, signIn, ADMIN_PASSWORD } from '../lib/haven.mjs';
 import {
   adminClient, bytesContain, createAgency, createCase, expectError, expectStatus, rawDbBytes, readAudit,
   userClient, TS_RE, show,
@@ -158,5 +158,28 @@ describe('audit trail', { timeout: 120_000 }, () => {
   it('sequence numbers are unique', async () => {
     const { items } = await readAudit(admin);
     assert.equal(new Set(items.map((e) => e.seq)).size, items.length, 'duplicate seq');
+  });
+});
+
+describe('audit filter by action', () => {
+  let h;
+  before(async () => { h = await startHaven({ demo: true }); });
+  after(async () => { await h.cleanup(); });
+
+  it('lists only break-glass reads for the supervisor to review; a malformed action is 422', async () => {
+    const cw = await signIn(h.url, 'caseworker');
+    const c = await cw.post('/api/v1/cases', { data: { name_first: 'Synthetic', name_last: 'Filter' } });
+    await cw.get(`/api/v1/cases/${c.json.id}`);
+    const admin = await signIn(h.url, 'admin', ADMIN_PASSWORD);
+    await admin.get(`/api/v1/cases/${c.json.id}`, { 'x-access-reason': 'court%20order' });
+    const sup = await signIn(h.url, 'supervisor');
+    const r = await sup.get('/api/v1/audit?action=case.read.break_glass');
+    assert.equal(r.status, 200);
+    assert.ok(r.json.items.length >= 1);
+    assert.ok(r.json.items.every((e) => e.action === 'case.read.break_glass'));
+    assert.equal(r.json.items[0].reason, 'court order');
+    const bad = await sup.get('/api/v1/audit?action=DROP%20TABLE');
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.error.field, 'action');
   });
 });
