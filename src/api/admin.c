@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/text.h"
+#include "core/account.h"
 #include "core/id.h"
 #include "core/perm.h"
 #include "sec/password.h"
@@ -22,18 +23,6 @@ static int one_of(const char *s, const char *const *list)
 		if (!strcmp(s, *list))
 			return 1;
 	return 0;
-}
-
-/* A BCP 47 language with an optional region (en, ckb, fr-CA). The UI falls back to English
- * for languages it does not have yet. */
-static int locale_ok(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
-	if (n < 2 || n > 3)
-		return 0;
-	if (!s[n])
-		return 1;
-	return s[n] == '-' && strlen(s + n + 1) == 2 && strspn(s + n + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2;
 }
 
 static int need(struct req *r, const char *action)
@@ -145,19 +134,6 @@ int api_agencies_create(struct req *r)
 
 /* ---- users ------------------------------------------------------------------------------- */
 
-static int username_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 64)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || c == '@'))
-			return 0;
-	}
-	return 1;
-}
-
 int api_users_list(struct req *r)
 {
 	struct scope sc;
@@ -203,7 +179,7 @@ static int user_fields(struct req *r, const json_t *b, struct user *u)
 		rc = str_member(r, b, "full_name", 0, 200, &full_name);
 	if (!rc)
 		rc = str_member(r, b, "locale", 0, 15, &locale);
-	if (!rc && locale && !locale_ok(locale))
+	if (!rc && locale && !account_locale_valid(locale))
 		rc = api_fail(r, HV_EVALID, "locale", "must be a language tag such as en, ar or fr-CA");
 	if (rc)
 		return rc;
@@ -233,7 +209,7 @@ int api_users_create(struct req *r)
 	rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
 		rc = str_member(r, b, "username", 1, 64, &username);
-	if (!rc && !username_ok(username))
+	if (!rc && !account_username_valid(username))
 		rc = api_fail(r, HV_EVALID, "username", "use 2-64 lower-case letters, digits, '.', '_', '-' or '@'");
 	if (!rc)
 		rc = str_member(r, b, "password", 1, 1024, &password);

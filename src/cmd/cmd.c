@@ -75,6 +75,12 @@ int cmd_fail(const char *fmt, ...)
 	return 1;
 }
 
+int cmd_usage(struct opts *o, const char *msg)
+{
+	fprintf(stderr, "haven: %s\n%s", msg, o->usage);
+	return 2;
+}
+
 const char *cmd_db_path(struct opts *o)
 {
 	const char *db = opt_str(o, "--db", "HAVEN_DB");

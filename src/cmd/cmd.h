@@ -18,7 +18,10 @@ int opt_flag(struct opts *o, const char *name);
 int opt_help(struct opts *o);
 /* Fails with usage when an argument is not one of the NULL-terminated known options. */
 int opt_check(struct opts *o, const char *const *known_values, const char *const *known_flags);
+/* Prints "haven: message" to stderr and returns 1 (a failed operation). */
 int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the message and the command's usage to stderr and returns 2 (a usage error). */
+int cmd_usage(struct opts *o, const char *msg);
 
 /* --db or HAVEN_DB; prints an error and returns NULL when missing. */
 const char *cmd_db_path(struct opts *o);

@@ -2,6 +2,7 @@
  * first administrator and for scripted deployments. Each change is audited. */
 #include "cmd.h"
 #include "base/clock.h"
+#include "core/account.h"
 #include "core/perm.h"
 #include "sec/audit.h"
 #include "sec/password.h"
@@ -44,18 +45,63 @@ int cmd_user_insert(struct store *st, const char *username, const char *password
 	return rc;
 }
 
+/* Commits the change (or rolls it back), audits it and closes the store. */
 static int finish(struct store *st, int rc, const char *action, const char *id, const char *what)
 {
 	if (!rc)
 		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
+	else
+		cmd_audit_event(st, action, "user", id);
+	store_close(st);
+	return rc ? cmd_fail("%s", what) : 0;
+}
+
+static int user_add(struct opts *o, struct store *st, const char *username, const char *pw)
+{
+	const char *role = opt_str(o, "--role", NULL), *agency = opt_str(o, "--agency", NULL);
+	struct agency a;
+	struct user u = {0};
+	int rc = store_begin(st, 1);
+	if (!rc && (!role || !perm_role_exists(role)))
+		rc = cmd_fail("--role must be one of %s", perm_roles());
+	if (!rc && (!agency || store_agency_by_name(st, agency, &a)))
+		rc = cmd_fail("--agency must name an existing agency");
 	if (rc) {
 		store_rollback(st);
 		store_close(st);
-		return cmd_fail("%s", what);
+		return 1;
 	}
-	cmd_audit_event(st, action, "user", id);
-	store_close(st);
-	return 0;
+	rc = cmd_user_insert(st, username, pw, role, a.id, opt_str(o, "--full-name", NULL), 0);
+	if (!rc)
+		rc = store_user_by_name(st, username, &u, 0);
+	return finish(st, rc, "user.create", u.id, "could not add the user (is the username taken?)");
+}
+
+/* passwd (pw set) or disable (pw NULL); either ends the user's sessions and tokens. */
+static int user_change(struct opts *o, struct store *st, const char *username, const char *pw)
+{
+	struct user u = {0};
+	char hash[PASSWORD_HASH_MAX];
+	int rc = store_begin(st, 1);
+	if (rc || store_user_by_name(st, username, &u, 0)) {
+		store_rollback(st);
+		store_close(st);
+		return cmd_fail("no such user %s", username);
+	}
+	if (pw) {
+		rc = password_hash(pw, hash);
+		u.pw_hash = hash;
+		u.must_change_pw = opt_flag(o, "--temporary");
+	} else {
+		u.disabled = 1;
+	}
+	u.updated_at = clock_now();
+	rc = rc ? rc : store_user_update(st, &u, pw != NULL, NULL);
+	rc = rc ? rc : store_credentials_revoke(st, u.id, NULL);
+	sodium_memzero(hash, sizeof hash);
+	return finish(st, rc, pw ? "user.reset" : "user.disable", u.id, "could not update the user");
 }
 
 int cmd_user(int argc, char **argv)
@@ -69,29 +115,23 @@ int cmd_user(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (strcmp(sub, "add") && strcmp(sub, "passwd") && strcmp(sub, "disable"))
-		{
-		cmd_fail("user needs add, passwd or disable\n%s", usage);
-		return 2;
-	}
+	int add = !strcmp(sub, "add"), disable = !strcmp(sub, "disable");
+	if (!add && !disable && strcmp(sub, "passwd"))
+		return cmd_usage(&o, "user needs add, passwd or disable");
 	if (opt_check(&o, values, flags))
 		return 2;
 	const char *db = cmd_db_path(&o), *username = opt_str(&o, "--username", NULL);
 	const char *pwfile = opt_str(&o, "--password-file", NULL);
 	if (!db || !username)
-		{
-		cmd_fail("give --db and --username\n%s", usage);
-		return 2;
-	}
+		return cmd_usage(&o, "give --db and --username");
+	if (add && !account_username_valid(username))
+		return cmd_fail("--username: use 2-64 lower-case letters, digits, '.', '_', '-' or '@'");
 	char pw[1100] = "";
 	struct err e;
 	err_init(&e);
-	if (strcmp(sub, "disable")) {
+	if (!disable) {
 		if (!pwfile)
-			{
-		cmd_fail("give --password-file FILE");
-		return 2;
-	}
+			return cmd_usage(&o, "give --password-file FILE");
 		if (cmd_read_password(pwfile, pw, sizeof pw))
 			return 1;
 		if (password_policy(pw, username, "password", &e))
@@ -102,44 +142,9 @@ int cmd_user(int argc, char **argv)
 	struct store *st;
 	if (cmd_open(&o, db, &st, 0))
 		return 1;
-	const struct asset *roles = asset_find("config/roles.json");
-	perm_load((const char *)roles->data, &e);
-	struct user u = {0};
-	int rc = store_begin(st, 1);
-	if (!strcmp(sub, "add")) {
-		const char *role = opt_str(&o, "--role", NULL), *agency = opt_str(&o, "--agency", NULL);
-		struct agency a;
-		if (!role || !perm_role_exists(role)) {
-			store_rollback(st);
-			store_close(st);
-			return cmd_fail("--role must be one of %s", perm_roles());
-		}
-		if (!agency || store_agency_by_name(st, agency, &a)) {
-			store_rollback(st);
-			store_close(st);
-			return cmd_fail("--agency must name an existing agency");
-		}
-		rc = rc ? rc : cmd_user_insert(st, username, pw, role, a.id, opt_str(&o, "--full-name", NULL), 0);
-		store_user_by_name(st, username, &u, 0);
-		return finish(st, rc, "user.create", u.id, "could not add the user (is the username taken?)");
-	}
-	if (rc || store_user_by_name(st, username, &u, 0)) {
-		store_rollback(st);
-		store_close(st);
-		return cmd_fail("no such user %s", username);
-	}
-	char hash[PASSWORD_HASH_MAX];
-	if (!strcmp(sub, "passwd")) {
-		rc = password_hash(pw, hash);
-		u.pw_hash = hash;
-		u.must_change_pw = opt_flag(&o, "--temporary");
-	} else {
-		u.disabled = 1;
-	}
-	u.updated_at = clock_now();
-	rc = rc ? rc : store_user_update(st, &u, u.pw_hash != NULL, NULL);
-	rc = rc ? rc : store_credentials_revoke(st, u.id, NULL);
-	u.pw_hash = NULL;
-	sodium_memzero(hash, sizeof hash);
-	return finish(st, rc, strcmp(sub, "passwd") ? "user.disable" : "user.reset", u.id, "could not update the user");
+	perm_load((const char *)asset_find("config/roles.json")->data, &e);
+	err_release(&e);
+	if (add)
+		return user_add(&o, st, username, pw);
+	return user_change(&o, st, username, disable ? NULL : pw);
 }
