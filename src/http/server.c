@@ -1,7 +1,8 @@
-/* server: libmicrohttpd front end (see server.h). Threading: a pool of epoll threads, each
- * serving many keep-alive connections. Slow work (argon2id, fsync) blocks only the thread it
- * runs on; the pool (default 4 threads) keeps other connections moving, password hashing is
- * capped at two at once, and SQLite writers wait on the database lock, not on the loop. */
+/* server: libmicrohttpd front end (see server.h). Threading: a pool of epoll threads (default
+ * 4), each serving many keep-alive connections, answers reads inline. Slow work never runs
+ * on them: a request that may hash a password or wait for fsync (every API call but GET) is
+ * suspended and handed to a pool of worker threads, and its connection resumes with the
+ * answer, so the event threads keep every other connection moving. */
 #include "server.h"
 #include "api/api.h"
 #include "base/alloc.h"
@@ -11,6 +12,7 @@
 #include "base/log.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,7 +30,22 @@ struct conn_state {
 	struct buf body;
 	int too_big;
 	int64_t start_ms;
+	/* Slow requests (every API call that is not a GET: sign-in hashes a password, writes
+	 * fsync) run on a worker thread while their connection is suspended. */
+	enum { FRESH, QUEUED, ANSWERED } state;
+	struct req r;
+	struct MHD_Connection *conn;
+	struct conn_state *next;
 };
+
+/* The worker pool and its job queue. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct conn_state *head, *tail;
+	pthread_t *threads;
+	int n, stop;
+} W = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static const char *const security_headers[][2] = {
 	{"Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -192,45 +209,101 @@ static enum MHD_Result serve_asset(struct MHD_Connection *c, const char *url, co
 	return ret;
 }
 
-static enum MHD_Result serve_api(struct MHD_Connection *c, const char *url, const char *method,
-				 struct conn_state *cs)
+static void prepare(struct MHD_Connection *c, const char *url, const char *method, struct conn_state *cs)
 {
-	struct req r = {0};
-	r.method = method;
-	r.path = url;
-	r.header = get_header;
-	r.query = get_query;
-	r.cookie = get_cookie;
-	r.conn = c;
-	r.body = cs->body.p;
-	r.body_len = cs->body.len;
-	r.body_too_big = cs->too_big;
-	peer_address(c, r.peer, sizeof r.peer);
-	client_address(c, r.peer, r.client, sizeof r.client);
-	snprintf(r.rid, sizeof r.rid, "%llx", (unsigned long long)atomic_fetch_add(&request_seq, 1) + 1);
-	api_handle(&r);
-	size_t len = r.out.len;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf_detach(&r.out), MHD_RESPMEM_MUST_FREE);
-	if (len || r.status != 204)
+	struct req *r = &cs->r;
+	memset(r, 0, sizeof *r);
+	r->method = method;
+	r->path = url;
+	r->header = get_header;
+	r->query = get_query;
+	r->cookie = get_cookie;
+	r->conn = c;
+	r->body = cs->body.p;
+	r->body_len = cs->body.len;
+	r->body_too_big = cs->too_big;
+	peer_address(c, r->peer, sizeof r->peer);
+	client_address(c, r->peer, r->client, sizeof r->client);
+	snprintf(r->rid, sizeof r->rid, "%llx", (unsigned long long)atomic_fetch_add(&request_seq, 1) + 1);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, struct conn_state *cs)
+{
+	struct req *r = &cs->r;
+	size_t len = r->out.len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf_detach(&r->out), MHD_RESPMEM_MUST_FREE);
+	if (len || r->status != 204)
 		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", r.no_store ? "no-store" : "no-cache");
-	if (r.etag[0])
-		MHD_add_response_header(resp, "ETag", r.etag);
-	if (r.set_cookie[0])
-		MHD_add_response_header(resp, "Set-Cookie", r.set_cookie);
-	if (r.retry_after) {
+	MHD_add_response_header(resp, "Cache-Control", r->no_store ? "no-store" : "no-cache");
+	if (r->etag[0])
+		MHD_add_response_header(resp, "ETag", r->etag);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->retry_after) {
 		char ra[24];
-		snprintf(ra, sizeof ra, "%d", r.retry_after);
+		snprintf(ra, sizeof ra, "%d", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", ra);
 	}
 	add_common_headers(resp);
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r.status, resp);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	/* The path may carry record ids (UUIDs) but never names: those travel in bodies. */
-	log_event(r.status >= 500 ? LOG_ERROR : LOG_INFO, "http", "rid=%s method=%s path=%s status=%d ms=%lld", r.rid,
-		  method, url, r.status, (long long)(clock_now_ms() - cs->start_ms));
-	sodium_memzero(r.set_cookie, sizeof r.set_cookie);
+	log_event(r->status >= 500 ? LOG_ERROR : LOG_INFO, "http", "rid=%s method=%s path=%s status=%d ms=%lld",
+		  r->rid, r->method, r->path, r->status, (long long)(clock_now_ms() - cs->start_ms));
+	sodium_memzero(r->set_cookie, sizeof r->set_cookie);
 	return ret;
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&W.mu);
+		while (!W.head && !W.stop)
+			pthread_cond_wait(&W.cv, &W.mu);
+		struct conn_state *cs = W.head;
+		if (cs) {
+			W.head = cs->next;
+			if (!W.head)
+				W.tail = NULL;
+		}
+		pthread_mutex_unlock(&W.mu);
+		if (!cs)
+			return NULL; /* stopping and the queue is empty */
+		api_handle(&cs->r);
+		cs->state = ANSWERED;
+		MHD_resume_connection(cs->conn);
+	}
+}
+
+/* Suspends the connection and hands its request to the worker pool. */
+static enum MHD_Result defer(struct MHD_Connection *c, struct conn_state *cs)
+{
+	cs->state = QUEUED;
+	cs->conn = c;
+	cs->next = NULL;
+	MHD_suspend_connection(c);
+	pthread_mutex_lock(&W.mu);
+	if (W.tail)
+		W.tail->next = cs;
+	else
+		W.head = cs;
+	W.tail = cs;
+	pthread_cond_signal(&W.cv);
+	pthread_mutex_unlock(&W.mu);
+	return MHD_YES;
+}
+
+static enum MHD_Result serve_api(struct MHD_Connection *c, const char *url, const char *method,
+				 struct conn_state *cs)
+{
+	if (cs->state == ANSWERED)
+		return reply(c, cs);
+	prepare(c, url, method, cs);
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return defer(c, cs);
+	api_handle(&cs->r);
+	return reply(c, cs);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -270,6 +343,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 	struct conn_state *cs = *con_cls;
 	if (cs) {
 		buf_release(&cs->body);
+		buf_release(&cs->r.out);
 		free(cs);
 		*con_cls = NULL;
 	}
@@ -291,9 +365,16 @@ int server_start(const struct server_config *c, struct err *e)
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
 		return err_set(e, HV_EINVAL, "listen", "host must be an IPv4 address such as 127.0.0.1");
-	daemon_ = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, NULL,
-				   MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg.threads > 0 ? cfg.threads : 4),
+	int threads = cfg.threads > 0 ? cfg.threads : 4;
+	W.stop = 0;
+	W.n = threads;
+	W.threads = xcalloc((size_t)threads, sizeof *W.threads);
+	for (int i = 0; i < threads; i++)
+		if (pthread_create(&W.threads[i], NULL, worker, NULL))
+			return err_set(e, HV_EINTERNAL, NULL, "cannot start worker threads");
+	daemon_ = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+				   on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
@@ -304,6 +385,16 @@ int server_start(const struct server_config *c, struct err *e)
 
 void server_stop(void)
 {
+	/* Let the workers finish what is queued (their connections resume), then stop both. */
+	pthread_mutex_lock(&W.mu);
+	W.stop = 1;
+	pthread_cond_broadcast(&W.cv);
+	pthread_mutex_unlock(&W.mu);
+	for (int i = 0; i < W.n; i++)
+		pthread_join(W.threads[i], NULL);
+	free(W.threads);
+	W.threads = NULL;
+	W.n = 0;
 	if (daemon_)
 		MHD_stop_daemon(daemon_);
 	daemon_ = NULL;
