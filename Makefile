@@ -63,8 +63,9 @@ build/asan/unit: $(ASN_OBJ) $(patsubst %.c,build/asn/%.o,$(UNIT_SRC))
 # make run: install what is missing, build, create the demo database once, serve.
 run: deps build/haven
 	@mkdir -p haven-data
-	@[ -f haven-data/haven.db ] || build/haven init --db haven-data/haven.db --demo
-	@echo "Demo logins (password haven-demo): admin, supervisor, caseworker, caseworker2, screener, analyst, provider"
+	@if [ -f haven-data/haven.db ]; then \
+	    echo "demo logins, password haven-demo: admin, supervisor, caseworker, caseworker2, screener, analyst, provider"; \
+	else build/haven init --db haven-data/haven.db --demo; fi
 	build/haven serve --db haven-data/haven.db --listen 127.0.0.1:8080
 
 test: deps test-unit test-api test-e2e test-asan

@@ -9,6 +9,7 @@ import { state, navigate, isAdmin, canCreateCases } from './state.js';
 import { field, onSubmit, showApiError, clearErrors, fieldError, formError, announce, pageTitle, errorPanel, errorText, button, table } from './ui.js';
 import { caseload, caseList, caseSearch, caseForm, caseView } from './cases.js';
 import { adminHome, userList, userForm, userEdit, agencies } from './admin.js';
+import { auditTrail, canReadAudit } from './audit.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
@@ -25,6 +26,7 @@ const routes = [
   [/^\/admin\/users\/new$/, userForm],
   [new RegExp(`^/admin/users/${UUID}$`), userEdit],
   [/^\/admin\/agencies$/, agencies],
+  [/^\/audit$/, auditTrail],
   [/^\/account\/password$/, (m) => passwordScreen(m, false)],
   [/^\/account\/tokens$/, tokensScreen],
 ];
@@ -81,6 +83,7 @@ function navLinks() {
     links.push(['#/', t('nav.caseload')], ['#/cases', t('nav.cases')], ['#/search', t('nav.search')]);
     if (canCreateCases()) links.push(['#/cases/new', t('nav.new_case')]);
   }
+  if (canReadAudit()) links.push(['#/audit', t('nav.audit')]);
   links.push(['#/account/password', t('nav.password')], ['#/account/tokens', t('nav.tokens')]);
   return links;
 }

@@ -153,12 +153,13 @@ export function pager({ total, page, per }, go) {
 }
 
 // Responsive table: cols [[header, (row) => content]]; on phones each row becomes a card and
-// every cell shows its header (data-label) before it.
-export function table(caption, cols, rows) {
+// every cell shows its header (data-label) before it. rowAttrs(row), when given, returns
+// attributes for the row's <tr> (e.g. a class marking it out), or null.
+export function table(caption, cols, rows, rowAttrs = null) {
   return h('table', { class: 'table' },
     h('caption', { class: 'visually-hidden' }, caption),
     h('thead', null, h('tr', null, cols.map(([head]) => h('th', { scope: 'col' }, head)))),
-    h('tbody', null, rows.map((r) => h('tr', null,
+    h('tbody', null, rows.map((r) => h('tr', rowAttrs ? rowAttrs(r) : null,
       cols.map(([head, fn]) => h('td', { 'data-label': head }, fn(r)))))));
 }
 
