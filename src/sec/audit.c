@@ -359,6 +359,15 @@ int audit_flush(void)
 	return rc;
 }
 
+/* Moves appended record-id entries into the sorted index (see store_audit_index). */
+static void index_pending(struct store *st)
+{
+	if (store_begin(st, 1))
+		return;
+	if (store_audit_index(st) || store_commit(st))
+		store_rollback(st);
+}
+
 static void *writer(void *arg)
 {
 	(void)arg;
@@ -380,6 +389,7 @@ static void *writer(void *arg)
 		audit_flush();
 		if (clock_now_ms() - A.last_seal_ms >= SEAL_MS) {
 			pthread_mutex_lock(&flush_mu);
+			index_pending(A.st);
 			audit_seal(A.st);
 			/* Request handles never checkpoint (store_autocheckpoint off): this thread keeps
 			 * the write-ahead log short, off every request's path. */
@@ -415,6 +425,7 @@ void audit_stop(void)
 	pthread_mutex_unlock(&A.mu);
 	pthread_join(A.thread, NULL);
 	audit_flush();
+	index_pending(A.st);
 	audit_seal(A.st);
 	A.running = 0;
 	store_close(A.st);

@@ -219,6 +219,9 @@ int store_audit_query(struct store *st, const struct audit_query *q, struct audi
 		      int64_t *total);
 /* Calls fn for every entry in seq order; stops on a non-zero return. */
 int store_audit_each(struct store *st, int (*fn)(const struct audit_entry *, void *), void *ctx);
+/* Moves the record-id index entries appended since the last call into the sorted index, in
+ * one bulk pass (inside the caller's write transaction). Queries see both meanwhile. */
+int store_audit_index(struct store *st);
 int store_seal_insert(struct store *st, const struct audit_seal *s);
 int store_seal_latest(struct store *st, struct audit_seal *out);
 void audit_entry_release(struct audit_entry *a);

@@ -1103,7 +1103,7 @@ int store_audit_insert(struct store *st, const struct audit_entry *a)
 	for (const char *p = a->record_ids; !rc && p && *p;) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		s = stmt(st, "INSERT OR IGNORE INTO audit_records(record_id, seq) VALUES (?1, ?2)");
+		s = stmt(st, "INSERT INTO audit_pending(record_id, seq) VALUES (?1, ?2)");
 		sqlite3_bind_text(s, 1, p, (int)len, SQLITE_TRANSIENT);
 		bi(s, 2, a->seq);
 		rc = run(st, s, NULL, "audit");
@@ -1116,12 +1116,15 @@ int store_audit_query(struct store *st, const struct audit_query *q, struct audi
 		      int64_t *total)
 {
 	static const char *where =
-		" FROM audit a WHERE (?1 IS NULL OR a.seq IN (SELECT seq FROM audit_records WHERE record_id = ?1))"
+		" FROM audit a WHERE (?1 IS NULL OR a.seq IN (SELECT seq FROM audit_records WHERE record_id = ?1)"
+		"  OR a.seq IN (SELECT seq FROM audit_pending WHERE record_id = ?1))"
 		" AND (?2 IS NULL OR a.user_id = ?2) AND a.at_ms >= ?3"
 		" AND (?4 IS NULL OR a.user_id IN (SELECT id FROM users WHERE agency_id = ?4)"
-		"  OR a.seq IN (SELECT ar.seq FROM audit_records ar JOIN records r ON r.id = ar.record_id"
+		"  OR a.seq IN (SELECT ar.seq FROM records r JOIN audit_records ar ON ar.record_id = r.id"
+		"   WHERE r.agency_id = ?4)"
+		"  OR a.seq IN (SELECT ap.seq FROM audit_pending ap JOIN records r ON r.id = ap.record_id"
 		"   WHERE r.agency_id = ?4)) AND (?7 IS NULL OR a.action = ?7)";
-	char sql[1024];
+	char sql[2048];
 	snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
 	sqlite3_stmt *s = stmt(st, sql);
 	bt(s, 1, q->record_id);
@@ -1170,6 +1173,21 @@ int store_audit_each(struct store *st, int (*fn)(const struct audit_entry *, voi
 	if (out)
 		return out;
 	return rc == SQLITE_DONE ? 0 : -HV_EIO;
+}
+
+int store_audit_index(struct store *st)
+{
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO audit_records(record_id, seq)"
+		" SELECT record_id, seq FROM audit_pending ORDER BY record_id, seq",
+		"DELETE FROM audit_pending",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+		int rc = run(st, stmt(st, sql[i]), NULL, "audit index");
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int store_seal_insert(struct store *st, const struct audit_seal *a)

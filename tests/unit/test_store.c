@@ -205,6 +205,21 @@ static void audit_chain_detects_tampering(void)
 	store_rollback(st);
 	audit_tx_end(tx, 0);
 	CHECK(audit_verify(st, &n, &e) == 0 && n == 5);
+	/* "Who saw record b": found while the index entries are pending, and after the bulk move. */
+	struct audit_query q = {.record_id = "b", .page = 1, .per = 10};
+	struct audit_entry *list;
+	size_t got;
+	int64_t total;
+	CHECK(store_audit_query(st, &q, &list, &got, &total) == 0 && total == 5 && got == 5);
+	audit_list_free(list, got);
+	store_begin(st, 1);
+	CHECK(store_audit_index(st) == 0);
+	CHECK(store_commit(st) == 0);
+	CHECK(store_audit_query(st, &q, &list, &got, &total) == 0 && total == 5);
+	audit_list_free(list, got);
+	q.record_id = "c";
+	CHECK(store_audit_query(st, &q, &list, &got, &total) == 0 && total == 0);
+	audit_list_free(list, got);
 	err_release(&e);
 	store_close(st);
 }

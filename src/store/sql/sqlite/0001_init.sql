@@ -113,12 +113,20 @@ CREATE TABLE audit (
 CREATE INDEX audit_user ON audit(user_id, seq);
 
 -- One row per record id named by an audit entry, so "who saw this child" is an index lookup.
--- WITHOUT ROWID: the key is the row, one b-tree insert per id instead of two.
+-- New pairs are appended to audit_pending (cheap: always the end of the table) and moved into
+-- audit_records in sorted bulk every few seconds, so the random (record id, seq) key costs one
+-- write per index page per batch instead of one per entry. Queries read both.
+-- WITHOUT ROWID: the key is the row, one b-tree instead of two.
 CREATE TABLE audit_records (
   record_id TEXT NOT NULL,
   seq INTEGER NOT NULL,
   PRIMARY KEY (record_id, seq)
 ) WITHOUT ROWID;
+
+CREATE TABLE audit_pending (
+  record_id TEXT NOT NULL,
+  seq INTEGER NOT NULL
+);
 
 CREATE TABLE audit_seals (
   seq INTEGER PRIMARY KEY,
