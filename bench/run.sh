@@ -320,7 +320,7 @@ Audit chain after the run: $AUDIT.
 - **Data.** \`haven init --demo\`, then \`bench/seed.c\` inserts $CASES cases through Haven's own store
   API (it links the release build's objects): \`record_apply\` + \`record_derive\` (stored document,
   trigram search key, sort name, risk level), one history row per field and a chained
-  \`case.create\` audit entry with its \`audit_records\` row - what \`POST /api/v1/cases\` writes,
+  \`case.create\` audit entry with its record-id index row - what \`POST /api/v1/cases\` writes,
   but 1,000 cases per transaction (POSTing them one durable commit each would take minutes).
   Cases are spread over two years of \`created_at\`, owned in turn by the supervisor and the
   two caseworkers; 10 % are closed.
@@ -342,7 +342,7 @@ Audit chain after the run: $AUDIT.
   secure_delete), prefilled with $CASES cases, then for ${STORAGE_SECS} s one
   \`BEGIN IMMEDIATE\` ... \`COMMIT\` per case holding Haven's statements of a case create:
   INSERT records, DELETE + INSERT record_search, 13 history INSERTs, the audit-head SELECT,
-  INSERT audit, INSERT audit_records. Writes % = Haven create req/s / ceiling tx/s.
+  INSERT audit, INSERT audit_pending (the record-id index entry). Writes % = Haven create req/s / ceiling tx/s.
 - **RSS.** VmHWM of the server from /proc/PID/status after the three loads (also after each).
   Server CPU is its user+system time during a load as % of one core.
 - Raw output: \`bench/out/\` (wrk reports, results.jsonl, the server log, nginx.conf).

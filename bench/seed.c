@@ -2,7 +2,7 @@
  * against the release build's objects), with the same derived columns and rows as
  * POST /api/v1/cases: record_apply + record_derive (stored document, search key, sort name,
  * risk level), the record_search trigram row, one history row per field, and a chained
- * case.create audit entry with its audit_records row. Cases are committed 1,000 per
+ * case.create audit entry with its record-id index row. Cases are committed 1,000 per
  * transaction (the API commits one per request) - that is the only difference, and it is
  * what makes 100,000 cases load in seconds instead of minutes.
  *
