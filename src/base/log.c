@@ -6,6 +6,7 @@
 #include <time.h>
 
 static enum log_level min_level = LOG_INFO;
+static int buffered;
 static const char *names[] = {"debug", "info", "warn", "error"};
 
 void log_set_level(enum log_level lvl)
@@ -34,5 +35,21 @@ void log_event(enum log_level lvl, const char *event, const char *fmt, ...)
 	}
 	buf_addch(&line, '\n');
 	fwrite(line.p, 1, line.len, stderr);
+	if (lvl >= LOG_WARN || !buffered)
+		fflush(stderr);
 	buf_release(&line);
+}
+
+void log_buffered(int on)
+{
+	/* A busy server writes one line per request: buffered, they cost one write a flush
+	 * instead of one each. Warnings and errors are flushed at once. */
+	static char space[1 << 16];
+	setvbuf(stderr, on ? space : NULL, on ? _IOFBF : _IONBF, on ? sizeof space : 0);
+	buffered = on;
+}
+
+void log_flush(void)
+{
+	fflush(stderr);
 }

@@ -6,6 +6,9 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lvl);
+/* Buffers info lines (the server); log_flush writes them out. Call before other threads start. */
+void log_buffered(int on);
+void log_flush(void);
 void log_event(enum log_level lvl, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -74,6 +74,7 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* One malloc arena per thread would multiply resident memory by the pool size. */
 	mallopt(M_ARENA_MAX, 2);
+	log_buffered(1);
 	int rc = password_init(fast && !strcmp(fast, "fast"));
 	if (!rc)
 		rc = api_init(&ac, &e);
@@ -89,12 +90,16 @@ int cmd_serve(int argc, char **argv)
 	log_event(LOG_INFO, "started", "listen=%s", sc.listen);
 	printf("Haven is serving http://%s/\n", sc.listen);
 	fflush(stdout);
-	/* Wake once a minute to delete expired sessions and tokens; stop on a signal. */
+	/* Wake once a second to write out buffered log lines, once a minute to delete expired
+	 * sessions and tokens; stop on a signal. */
 	int sig = -1;
-	struct timespec minute = {60, 0};
 	struct store *maint = NULL;
 	store_open(&maint, db, 0, NULL);
-	while ((sig = sigtimedwait(&set, NULL, &minute)) < 0) {
+	struct timespec second = {1, 0};
+	for (int tick = 0; (sig = sigtimedwait(&set, NULL, &second)) < 0; tick++) {
+		log_flush();
+		if (tick % 60)
+			continue;
 		int64_t now = clock_now();
 		if (maint && !store_begin(maint, 1)) {
 			store_expired_delete(maint, now - ac.idle_timeout, now - ac.absolute_timeout, now);
@@ -107,6 +112,7 @@ int cmd_serve(int argc, char **argv)
 	server_stop();
 	audit_stop();
 	api_shutdown();
+	log_flush();
 	err_release(&e);
 	return 0;
 }
