@@ -2,6 +2,7 @@
 #include "cmd/cmd.h"
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
 	const char *name;
@@ -23,6 +24,8 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Everything Haven writes (databases, backups, keys) holds children's data or guards it. */
+	umask(077);
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))

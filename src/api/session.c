@@ -135,9 +135,15 @@ int api_session_create(struct req *r)
 		rc = api_fail(r, HV_EVALID, "username", "is required (at most 64 characters)");
 	if (!rc && (!password || strlen(password) > 1024))
 		rc = api_fail(r, HV_EVALID, "password", "is required (at most 1024 bytes)");
-	char akey[128], ikey[80];
+	/* Usernames are lower case; a phone keyboard's capital first letter must not matter, and
+	 * case variants of one name share one throttle. */
+	char lower[65] = "", akey[128], ikey[80];
+	for (size_t i = 0; !rc && username[i] && i < sizeof lower - 1; i++) {
+		lower[i] = (char)(username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
+		lower[i + 1] = '\0';
+	}
 	if (!rc) {
-		snprintf(akey, sizeof akey, "u:%s", username);
+		snprintf(akey, sizeof akey, "u:%s", lower);
 		snprintf(ikey, sizeof ikey, "ip:%s", r->client);
 		rc = throttled(r, akey, ikey);
 	}
@@ -145,12 +151,6 @@ int api_session_create(struct req *r)
 		json_decref(b);
 		return rc;
 	}
-	/* Usernames are lower case; a phone keyboard's capital first letter must not matter. */
-	char lower[65];
-	size_t i;
-	for (i = 0; username[i] && i < sizeof lower - 1; i++)
-		lower[i] = (char)(username[i] >= 'A' && username[i] <= 'Z' ? username[i] + 32 : username[i]);
-	lower[i] = '\0';
 	int known = store_user_by_name(r->st, lower, &r->user, 1) == 0;
 	rc = password_verify(known ? r->user.pw_hash : NULL, password);
 	if (rc == -HV_ERATE) {

@@ -3,6 +3,7 @@
 #include "api.h"
 #include "base/clock.h"
 #include "base/json.h"
+#include "base/log.h"
 #include "sec/audit.h"
 #include <pthread.h>
 #include <stdarg.h>
@@ -30,6 +31,12 @@ int api_body(struct req *r, json_t **out)
 
 int api_reply(struct req *r, int status, json_t *v)
 {
+	/* json_pack gives NULL when a value cannot be encoded (it should never happen: stored
+	 * text is validated UTF-8); a 2xx with an empty body would hide it. */
+	if (!v && status != 204) {
+		log_event(LOG_ERROR, "reply_unencodable", "rid=%s status=%d", r->rid, status);
+		return api_fail(r, HV_EINTERNAL, NULL, "the answer could not be encoded");
+	}
 	r->status = status;
 	buf_reset(&r->out);
 	if (v)
@@ -120,8 +127,8 @@ static int tx_commit(struct req *r, struct audit_tx *tx)
 
 static void tx_abort(struct req *r, struct audit_tx *tx)
 {
+	audit_tx_end(tx, 0); /* requeue taken read entries while still holding the write lock */
 	store_rollback(r->st);
-	audit_tx_end(tx, 0);
 }
 
 int api_tx_end(struct req *r, int rc, struct audit_tx *tx)

@@ -66,7 +66,7 @@ int cmd_init(int argc, char **argv)
 	}
 	const char *fast = getenv("HAVEN_TEST_KDF");
 	password_init(fast && !strcmp(fast, "fast"));
-	struct store *st;
+	struct store *st = NULL;
 	int from, to;
 	char key[4096];
 	cmd_key_path(&o, db, key, sizeof key);

@@ -118,8 +118,12 @@ int perm_covers(const struct scope *sc, const struct record *rec, const char *co
 	case SCOPE_AGENCY:
 		return !strcmp(rec->agency_id, sc->agency_id);
 	case SCOPE_OWN:
-		return !strcmp(rec->created_by, sc->user_id) && rec->created_at > sc->created_after;
+		return !strcmp(rec->agency_id, sc->agency_id) && !strcmp(rec->created_by, sc->user_id) &&
+		       rec->created_at > sc->created_after;
 	case SCOPE_ASSIGNED:
+		/* Only within the user's agency: moving a user to another agency ends their access. */
+		if (strcmp(rec->agency_id, sc->agency_id))
+			return 0;
 		if (!strcmp(rec->owner_id, sc->user_id))
 			return 1;
 		for (size_t i = 0; i < n; i++)

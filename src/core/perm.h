@@ -14,7 +14,8 @@ int perm_scope(const struct user *u, const char *action, struct scope *sc, int *
 /* Shorthand: may u perform action at all? */
 int perm_allows(const struct user *u, const char *action);
 /* Does scope sc cover record rec? assignees (user ids, n of them) matter only for
- * SCOPE_ASSIGNED. The same rule as the store's query predicate, evaluated in memory. */
+ * SCOPE_ASSIGNED. The same rule as the store's query predicate, evaluated in memory: own and
+ * assigned records count only within the user's own agency. */
 int perm_covers(const struct scope *sc, const struct record *rec, const char *const *assignees, size_t n);
 /* Comma-separated list of role names, for error messages and help. */
 const char *perm_roles(void);

@@ -247,9 +247,15 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct conn_state *cs)
 	add_common_headers(resp);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
-	/* The path may carry record ids (UUIDs) but never names: those travel in bodies. */
+	/* The path may carry record ids (UUIDs) but never names: those travel in bodies. It is
+	 * decoded, so control characters are masked to keep one event per line. */
+	char path[256];
+	size_t i;
+	for (i = 0; r->path[i] && i < sizeof path - 1; i++)
+		path[i] = (unsigned char)r->path[i] < 0x20 || r->path[i] == 0x7f || r->path[i] == ' ' ? '?' : r->path[i];
+	path[i] = '\0';
 	log_event(r->status >= 500 ? LOG_ERROR : LOG_INFO, "http", "rid=%s method=%s path=%s status=%d ms=%lld",
-		  r->rid, r->method, r->path, r->status, (long long)(clock_now_ms() - cs->start_ms));
+		  r->rid, r->method, path, r->status, (long long)(clock_now_ms() - cs->start_ms));
 	sodium_memzero(r->set_cookie, sizeof r->set_cookie);
 	return ret;
 }
@@ -279,11 +285,16 @@ static void *worker(void *arg)
 /* Suspends the connection and hands its request to the worker pool. */
 static enum MHD_Result defer(struct MHD_Connection *c, struct conn_state *cs)
 {
+	pthread_mutex_lock(&W.mu);
+	if (W.stop) { /* shutting down: the workers are gone, answer here */
+		pthread_mutex_unlock(&W.mu);
+		api_handle(&cs->r);
+		return reply(c, cs);
+	}
 	cs->state = QUEUED;
 	cs->conn = c;
 	cs->next = NULL;
 	MHD_suspend_connection(c);
-	pthread_mutex_lock(&W.mu);
 	if (W.tail)
 		W.tail->next = cs;
 	else

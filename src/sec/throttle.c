@@ -22,10 +22,20 @@ static struct slot {
 } table[SLOTS];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
+static unsigned char slot_secret[crypto_generichash_KEYBYTES];
+
+static void make_secret(void)
+{
+	randombytes_buf(slot_secret, sizeof slot_secret);
+}
+
 static struct slot *find(const char *key, int create)
 {
+	/* Keyed with a per-process secret, so nobody can pick names that evict another's slot. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_secret);
 	unsigned char h[16];
-	crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
+	crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), slot_secret, sizeof slot_secret);
 	size_t start = ((size_t)h[0] << 8 | h[1]) % SLOTS;
 	struct slot *oldest = NULL;
 	for (size_t i = 0; i < 8; i++) {

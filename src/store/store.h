@@ -11,9 +11,10 @@
 
 #define ID_LEN 37 /* UUID text + NUL */
 
+/* Text fields hold their limit in code points: 4 bytes each, plus the NUL. */
 struct agency {
 	char id[ID_LEN];
-	char name[201];
+	char name[801];
 	char type[32];
 	char code[8];
 	int64_t created_at;
@@ -22,10 +23,10 @@ struct agency {
 struct user {
 	char id[ID_LEN];
 	char username[65];
-	char full_name[201];
+	char full_name[801];
 	char role[32];
 	char agency_id[ID_LEN];
-	char agency_name[201];
+	char agency_name[801];
 	char locale[16];
 	char *pw_hash; /* owned; NULL unless asked for */
 	int disabled;
@@ -44,14 +45,14 @@ struct session {
 
 struct token {
 	char id[ID_LEN];
-	char name[101];
+	char name[401];
 	int64_t created_at, expires_at;
 };
 
 struct userref {
 	char id[ID_LEN];
 	char username[65];
-	char full_name[201];
+	char full_name[801];
 };
 
 struct record {

@@ -74,14 +74,20 @@ static void bi(sqlite3_stmt *s, int i, int64_t v)
 	sqlite3_bind_int64(s, i, v);
 }
 
-static void cpy(sqlite3_stmt *s, int col, char *dst, size_t n)
+/* Copies a text column into a fixed field; returns 1 when it did not fit (cut at a UTF-8
+ * character boundary, so the field stays valid text). */
+static int cpy(sqlite3_stmt *s, int col, char *dst, size_t n)
 {
 	const char *v = (const char *)sqlite3_column_text(s, col);
-	size_t len = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
-	if (len >= n)
+	size_t full = v ? (size_t)sqlite3_column_bytes(s, col) : 0, len = full;
+	if (len >= n) {
 		len = n - 1;
+		while (len && ((unsigned char)v[len] & 0xC0) == 0x80)
+			len--;
+	}
 	memcpy(dst, v ? v : "", len);
 	dst[len] = '\0';
+	return len != full;
 }
 
 static char *dup(sqlite3_stmt *s, int col)
@@ -136,6 +142,7 @@ int store_open(struct store **out, const char *path, int create, struct err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, global_init);
+	*out = NULL;
 	sqlite3 *db = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
@@ -685,8 +692,9 @@ int store_record_by_display_id(struct store *st, const char *display_id, struct 
 
 int store_record_update(struct store *st, const struct record *r, int64_t expected, struct err *e)
 {
+	/* sort_name NULL: not re-derived by this change (assign, delete), keep the stored one. */
 	sqlite3_stmt *s = stmt(st, "UPDATE records SET status = ?2, risk_level = ?3, owner_id = ?4, version = ?5,"
-				   " updated_at = ?6, deleted = ?7, sort_name = ?8, data = ?9"
+				   " updated_at = ?6, deleted = ?7, sort_name = coalesce(?8, sort_name), data = ?9"
 				   " WHERE id = ?1 AND version = ?10");
 	bt(s, 1, r->id);
 	bt(s, 2, r->status);
@@ -695,7 +703,7 @@ int store_record_update(struct store *st, const struct record *r, int64_t expect
 	bi(s, 5, r->version);
 	bi(s, 6, r->updated_at);
 	bi(s, 7, r->deleted);
-	bt(s, 8, r->sort_name ? r->sort_name : "");
+	bt(s, 8, r->sort_name);
 	bt(s, 9, r->data);
 	bi(s, 10, expected);
 	int rc = run(st, s, e, "record");
@@ -712,9 +720,9 @@ static const char *scope_sql(enum scope_kind k)
 {
 	static const char *sql[] = {
 		[SCOPE_NONE] = "0",
-		[SCOPE_OWN] = "(r.created_by = ?1 AND r.created_at > ?3)",
-		[SCOPE_ASSIGNED] = "(r.owner_id = ?1 OR EXISTS (SELECT 1 FROM record_assignees x"
-				   " WHERE x.record_id = r.id AND x.user_id = ?1))",
+		[SCOPE_OWN] = "(r.agency_id = ?2 AND r.created_by = ?1 AND r.created_at > ?3)",
+		[SCOPE_ASSIGNED] = "(r.agency_id = ?2 AND (r.owner_id = ?1 OR EXISTS (SELECT 1 FROM record_assignees x"
+				   " WHERE x.record_id = r.id AND x.user_id = ?1)))",
 		[SCOPE_AGENCY] = "r.agency_id = ?2",
 		[SCOPE_ALL] = "1",
 	};

@@ -143,20 +143,22 @@ static void store_scopes_and_search(void)
 	q.q = "50%_"; /* LIKE wildcards are literal */
 	CHECK(store_record_query(st, &q, &l) == 0 && l.total == 0);
 	record_list_release(&l);
-	struct scope other = {SCOPE_ASSIGNED, u2.id, a2.id, 0};
-	CHECK(store_record_visible(st, r1.id, &other) == -HV_ENOTFOUND);
+	/* An assignee sees the record; one in (or moved to) another agency does not. */
+	struct scope mate = {SCOPE_ASSIGNED, u2.id, a1.id, 0}, other = {SCOPE_ASSIGNED, u2.id, a2.id, 0};
+	CHECK(store_record_visible(st, r1.id, &mate) == -HV_ENOTFOUND);
 	const char *ids[] = {u2.id};
 	store_begin(st, 1);
 	CHECK(store_assignees_set(st, r1.id, ids, 1) == 0);
 	store_commit(st);
-	CHECK(store_record_visible(st, r1.id, &other) == 0);
+	CHECK(store_record_visible(st, r1.id, &mate) == 0);
+	CHECK(store_record_visible(st, r1.id, &other) == -HV_ENOTFOUND);
 	/* The in-memory predicate (core/perm) agrees with the store's SQL one for every scope. */
 	struct record got;
 	CHECK(store_record_get(st, r1.id, &got) == 0);
 	const char *as[] = {u2.id};
 	for (int k = SCOPE_NONE; k <= SCOPE_ALL; k++)
-		for (int who = 0; who < 2; who++) {
-			struct scope sc = {(enum scope_kind)k, who ? u2.id : u1.id, who ? a2.id : a1.id, 0};
+		for (int who = 0; who < 3; who++) {
+			struct scope sc = {(enum scope_kind)k, who ? u2.id : u1.id, who == 1 ? a2.id : a1.id, 0};
 			CHECK(perm_covers(&sc, &got, as, 1) == (store_record_visible(st, r1.id, &sc) == 0));
 		}
 	record_release(&got);
