@@ -249,6 +249,22 @@ int api_users_create(struct req *r)
 	return rc ? rc : api_reply(r, 201, api_user_json(&u));
 }
 
+/* Applies a validated PATCH body to u: the user_fields members, disabled, and a password
+ * reset (hash given) that the user must replace at next sign-in. */
+static int patch_user(struct req *r, const json_t *b, struct user *u, char *hash)
+{
+	json_t *disabled = json_object_get(b, "disabled");
+	int rc = user_fields(r, b, u);
+	if (!rc && disabled)
+		u->disabled = json_is_true(disabled);
+	if (!rc && hash) {
+		u->pw_hash = hash;
+		u->must_change_pw = 1; /* a reset password is known to the admin: the user replaces it */
+	}
+	u->updated_at = clock_now();
+	return rc;
+}
+
 int api_users_patch(struct req *r)
 {
 	json_t *b;
@@ -256,19 +272,19 @@ int api_users_patch(struct req *r)
 	if (rc || (rc = api_body(r, &b)))
 		return rc;
 	static const char *const keys[] = {"role", "agency_id", "full_name", "locale", "disabled", "password", NULL};
-	struct user u = {0};
+	struct user u = {0}, cur = {0};
 	char hash[PASSWORD_HASH_MAX];
 	const char *password = NULL;
 	json_t *disabled = json_object_get(b, "disabled");
+	/* Validate and hash first (slow, outside the write lock) ... */
 	rc = json_only_keys(b, keys, &r->err);
 	if (!rc && store_user_get(r->st, r->params[0], &u, 0))
 		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such user");
-	struct user before = u;
 	if (!rc)
 		rc = user_fields(r, b, &u);
 	if (!rc && disabled && !json_is_boolean(disabled))
 		rc = api_fail(r, HV_EVALID, "disabled", "must be true or false");
-	if (!rc && disabled && json_is_true(disabled) && !strcmp(u.id, r->user.id))
+	if (!rc && json_is_true(disabled) && !strcmp(u.id, r->user.id))
 		rc = api_fail(r, HV_ECONFLICT, "disabled", "you cannot disable your own account");
 	if (!rc)
 		rc = str_member(r, b, "password", 0, 1024, &password);
@@ -276,28 +292,27 @@ int api_users_patch(struct req *r)
 		rc = password_policy(password, u.username, "password", &r->err);
 	if (!rc && password && password_hash(password, hash))
 		rc = api_fail(r, HV_ERATE, NULL, "the server is busy; try again in a second");
-	if (!rc && disabled)
-		u.disabled = json_is_true(disabled);
-	if (!rc && password) {
-		u.pw_hash = hash;
-		u.must_change_pw = 1; /* a reset password is known to the admin: the user replaces it */
-	}
-	json_decref(b);
-	if (rc)
-		return rc;
-	u.updated_at = clock_now();
-	int revoke = password || (u.disabled && !before.disabled) || strcmp(u.role, before.role) ||
-		     strcmp(u.agency_id, before.agency_id);
+	/* ... then apply the change to the user as it is under the write lock, so a concurrent
+	 * change (another admin, the user's own password change) is never silently undone. */
 	struct audit_tx *tx = NULL;
-	rc = api_tx_begin(r);
 	if (!rc)
-		rc = store_user_update(r->st, &u, password != NULL, &r->err);
+		rc = api_tx_begin(r);
+	if (!rc && store_user_get(r->st, r->params[0], &cur, 0))
+		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such user");
+	struct user before = cur;
+	if (!rc)
+		rc = patch_user(r, b, &cur, password ? hash : NULL);
+	int revoke = password || (cur.disabled && !before.disabled) || strcmp(cur.role, before.role) ||
+		     strcmp(cur.agency_id, before.agency_id);
+	if (!rc)
+		rc = store_user_update(r->st, &cur, password != NULL, &r->err);
 	if (!rc && revoke)
-		rc = api_revoke_user(r, u.id, NULL);
+		rc = api_revoke_user(r, cur.id, NULL);
 	if (!rc)
-		rc = api_tx_audit(r, &tx, password ? "user.reset" : "user.update", "user", u.id, NULL);
-	u.pw_hash = NULL;
+		rc = api_tx_audit(r, &tx, password ? "user.reset" : "user.update", "user", cur.id, NULL);
+	cur.pw_hash = NULL;
 	sodium_memzero(hash, sizeof hash);
+	json_decref(b);
 	rc = api_tx_end(r, rc, tx);
-	return rc ? rc : api_reply(r, 200, api_user_json(&u));
+	return rc ? rc : api_reply(r, 200, api_user_json(&cur));
 }

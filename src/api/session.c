@@ -238,18 +238,15 @@ int api_password_change(struct req *r)
 	user_release(&full);
 	if (rc)
 		return rc;
-	r->user.pw_hash = hash;
 	r->user.must_change_pw = 0;
-	r->user.updated_at = clock_now();
 	struct audit_tx *tx = NULL;
 	rc = api_tx_begin(r);
-	if (!rc)
-		rc = store_user_update(r->st, &r->user, 1, &r->err);
+	if (!rc && store_user_set_password(r->st, r->user.id, hash, 0, clock_now()))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc) /* other sessions end; this one (if a session) stays */
 		rc = api_revoke_user(r, r->user.id, r->via_cookie ? r->sess_hash : "none");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "user.password", "user", r->user.id, NULL);
-	r->user.pw_hash = NULL;
 	sodium_memzero(hash, sizeof hash);
 	rc = api_tx_end(r, rc, tx);
 	return rc ? rc : api_reply(r, 204, NULL);

@@ -40,8 +40,8 @@ int cmd_backup(int argc, char **argv)
 		return 1;
 	struct err e;
 	err_init(&e);
-	cmd_audit_event(st, "db.backup", NULL, NULL);
-	int rc = store_backup(st, out, &e);
+	int rc = cmd_commit(st, store_begin(st, 1), "db.backup", NULL, NULL);
+	rc = rc ? rc : store_backup(st, out, &e);
 	store_close(st);
 	if (rc) {
 		unlink(out);
@@ -111,13 +111,10 @@ int cmd_restore(int argc, char **argv)
 	 * entry and seal replace it. */
 	int rc = store_begin(st, 1);
 	rc = rc ? rc : store_expired_delete(st, INT64_MAX, INT64_MAX, INT64_MAX);
-	rc = rc ? rc : store_commit(st);
-	if (rc) {
-		store_rollback(st);
+	if (cmd_commit(st, rc, "db.restore", NULL, NULL)) {
 		store_close(st);
 		return cmd_fail("restored %s, but could not end its sessions and tokens: run restore again", db);
 	}
-	cmd_audit_event(st, "db.restore", NULL, NULL);
 	store_close(st);
 	printf("restored %s from %s\n", db, from);
 	return 0;

@@ -141,16 +141,15 @@ int cmd_read_password(const char *path, char *out, size_t n)
 	return 0;
 }
 
-int cmd_audit_event(struct store *st, const char *action, const char *type, const char *ids)
+int cmd_commit(struct store *st, int rc, const char *action, const char *type, const char *ids)
 {
 	struct audit_event ev = {.client = "cli", .action = action, .record_type = type, .record_ids = ids};
 	struct audit_tx *tx = NULL;
-	int rc = store_begin(st, 1);
 	if (!rc)
 		rc = audit_append(st, &ev, &tx);
 	if (!rc)
 		rc = store_commit(st);
-	else
+	if (rc)
 		store_rollback(st);
 	audit_tx_end(tx, rc == 0);
 	return rc ? rc : audit_seal(st);

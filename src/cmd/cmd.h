@@ -31,8 +31,10 @@ void cmd_key_path(struct opts *o, const char *db, char *out, size_t n);
 int cmd_open(struct opts *o, const char *db, struct store **st, int create_key);
 /* Reads the first line of a password file (trailing newline removed). */
 int cmd_read_password(const char *path, char *out, size_t n);
-/* Appends one audit entry for a CLI action in its own transaction, then seals the head. */
-int cmd_audit_event(struct store *st, const char *action, const char *type, const char *ids);
+/* Ends a CLI write begun with store_begin(st, 1): when rc is 0, appends the audit entry for
+ * the action in the same transaction, commits and seals the head; otherwise rolls back.
+ * Returns the outcome. */
+int cmd_commit(struct store *st, int rc, const char *action, const char *type, const char *ids);
 
 #define CMD_LIST(X)                                                                                \
 	X(serve, "run the web server and API")                                                     \

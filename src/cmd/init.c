@@ -90,14 +90,11 @@ int cmd_init(int argc, char **argv)
 		rc = cmd_user_insert(st, admin, pw, "admin", admin_agency, "Administrator", 0);
 	if (!rc && demo)
 		rc = demo_seed(st, admin_agency, !admin);
-	rc = rc ? rc : store_commit(st);
-	if (rc) {
-		store_rollback(st);
+	if (cmd_commit(st, rc, "db.init", NULL, NULL)) {
 		store_close(st);
 		unlink(db);
 		return cmd_fail("could not create %s", db);
 	}
-	cmd_audit_event(st, "db.init", NULL, NULL);
 	store_close(st);
 	printf("created %s (schema %d), audit key %s\n", db, to, key);
 	if (demo)

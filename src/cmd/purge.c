@@ -35,13 +35,10 @@ int cmd_purge(int argc, char **argv)
 	record_release(&rec);
 	rc = store_begin(st, 1);
 	rc = rc ? rc : store_record_purge(st, rid);
-	rc = rc ? rc : store_commit(st);
-	if (rc) {
-		store_rollback(st);
+	if (cmd_commit(st, rc, "case.purge", "case", rid)) {
 		store_close(st);
 		return cmd_fail("purge failed; nothing was erased");
 	}
-	cmd_audit_event(st, "case.purge", "case", rid);
 	rc = store_checkpoint(st, 1);
 	store_close(st);
 	if (rc)

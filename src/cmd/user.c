@@ -45,15 +45,10 @@ int cmd_user_insert(struct store *st, const char *username, const char *password
 	return rc;
 }
 
-/* Commits the change (or rolls it back), audits it and closes the store. */
+/* Commits the change with its audit entry (or rolls it back) and closes the store. */
 static int finish(struct store *st, int rc, const char *action, const char *id, const char *what)
 {
-	if (!rc)
-		rc = store_commit(st);
-	if (rc)
-		store_rollback(st);
-	else
-		cmd_audit_event(st, action, "user", id);
+	rc = cmd_commit(st, rc, action, "user", id);
 	store_close(st);
 	return rc ? cmd_fail("%s", what) : 0;
 }

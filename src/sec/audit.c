@@ -324,22 +324,28 @@ int audit_seal(struct store *st)
 
 /* ---- the batch writer --------------------------------------------------------------------- */
 
+/* Takes the queue only once the write lock is held, so no write can commit entries queued
+ * after these before them; a batch that fails before COMMIT is requeued before the lock is
+ * released. */
 static int flush_once(void)
 {
-	struct pending *p = take_all();
-	if (!p)
+	pthread_mutex_lock(&A.mu);
+	int empty = !A.head;
+	pthread_mutex_unlock(&A.mu);
+	if (empty)
 		return 0;
 	struct head h;
+	struct pending *p = NULL;
 	int rc = store_begin(A.st, 1);
 	if (!rc)
 		rc = head_read(A.st, &h);
 	if (!rc)
-		rc = insert_batch(A.st, &h, p);
+		rc = insert_batch(A.st, &h, p = take_all());
 	if (!rc)
-		rc = store_commit(A.st);
+		rc = store_commit(A.st); /* a failed COMMIT has already rolled back: requeue after */
 	if (rc) {
-		store_rollback(A.st);
 		requeue(p);
+		store_rollback(A.st);
 		log_event(LOG_ERROR, "audit_flush_failed", "rc=%d", rc);
 		return rc;
 	}

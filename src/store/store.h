@@ -169,6 +169,9 @@ int store_user_insert(struct store *st, const struct user *u, struct err *e);
 int store_user_get(struct store *st, const char *id, struct user *out, int with_hash);
 int store_user_by_name(struct store *st, const char *username, struct user *out, int with_hash);
 int store_user_update(struct store *st, const struct user *u, int set_hash, struct err *e);
+/* Sets only the password hash (and the must-change flag): a password change must not write
+ * back other columns an administrator may be changing at the same time. */
+int store_user_set_password(struct store *st, const char *id, const char *hash, int must_change, int64_t now);
 int store_user_list(struct store *st, const char *agency_id, struct user **out, size_t *n);
 void user_release(struct user *u);
 void user_list_free(struct user *u, size_t n);

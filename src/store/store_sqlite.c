@@ -440,6 +440,17 @@ int store_user_update(struct store *st, const struct user *u, int set_hash, stru
 	return rc;
 }
 
+int store_user_set_password(struct store *st, const char *id, const char *hash, int must_change, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE users SET pw_hash = ?2, must_change_pw = ?3, updated_at = ?4 WHERE id = ?1");
+	bt(s, 1, id);
+	bt(s, 2, hash);
+	bi(s, 3, must_change);
+	bi(s, 4, now);
+	int rc = run(st, s, NULL, "user");
+	return !rc && sqlite3_changes(st->db) == 0 ? -HV_ENOTFOUND : rc;
+}
+
 int store_user_list(struct store *st, const char *agency_id, struct user **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, "SELECT " USER_COLS USER_FROM " WHERE ?1 IS NULL OR u.agency_id = ?1"
