@@ -17,7 +17,7 @@ enum {
 	PUBLIC = 1,      /* no authentication */
 	PW_CHANGE = 2,   /* allowed while a password change is pending */
 	TEST_ONLY = 4,   /* compiled into test builds only */
-	OWN_TX = 8,      /* a GET that must see what another connection commits during it */
+	OWN_TX = 8,      /* a GET that commits first (flushes the audit queue): runs on a worker */
 };
 
 static const struct route {
@@ -197,6 +197,18 @@ static int dispatch(struct req *r)
 	if (!(hit->flags & OWN_TX))
 		store_rollback(r->st);
 	return rc;
+}
+
+int api_blocks(const char *method, const char *path)
+{
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return 1;
+	char caps[4][64];
+	const char *params[4];
+	for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+		if (!strcmp(routes[i].method, "GET") && match(routes[i].pattern, path, caps, params))
+			return (routes[i].flags & OWN_TX) != 0;
+	return 0;
 }
 
 void api_handle(struct req *r)

@@ -57,6 +57,9 @@ struct req {
 int api_init(const struct api_config *cfg, struct err *e);
 void api_shutdown(void);
 void api_handle(struct req *r);
+/* Whether a request may block on slow work (password hashing, a durable commit): every
+ * method but GET, and GETs that commit first. The front end runs those off its event loop. */
+int api_blocks(const char *method, const char *path);
 const struct api_config *api_config(void);
 
 /* ---- helpers shared by the handlers (util.c) ---- */
@@ -94,6 +97,8 @@ API_HANDLERS(API_DECL)
 
 /* session.c: resolves the cookie or bearer token into r->user; 0 or -HV_EUNAUTH. */
 int api_authenticate(struct req *r);
+/* Writes the session activity recorded since the last call (serve calls it once a second). */
+int api_sessions_flush(struct store *st);
 /* Ends every session and token of a user (in the caller's transaction). */
 int api_revoke_user(struct req *r, const char *user_id, const char *keep_session_hash);
 

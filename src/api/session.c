@@ -8,7 +8,9 @@
 #include "sec/password.h"
 #include "sec/throttle.h"
 #include "sec/token.h"
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,26 +41,81 @@ static int load_user(struct req *r, const char *user_id)
 	return 0;
 }
 
+/* Session activity not yet written. Reads must not wait for a durable write just to extend a
+ * session, so activity is kept here and written by serve once a second (api_sessions_flush).
+ * A full neighbourhood drops a touch: that session may then idle out up to a minute early. */
+#define TOUCH_SLOTS 4096
+#define TOUCH_PROBE 8
+static struct touch {
+	char hash[65];
+	int64_t at;
+} touches[TOUCH_SLOTS];
+static pthread_mutex_t touch_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t touch_home(const char *hash)
+{
+	return (size_t)strtoul(hash + 56, NULL, 16) % TOUCH_SLOTS; /* hash: SHA-256 hex */
+}
+
+/* The latest unwritten activity of a session (0 if none); with now != 0, records activity. */
+static int64_t touch(const char *hash, int64_t now)
+{
+	int64_t at = 0;
+	size_t home = touch_home(hash);
+	pthread_mutex_lock(&touch_mu);
+	for (size_t i = 0; i < TOUCH_PROBE; i++) {
+		struct touch *t = &touches[(home + i) % TOUCH_SLOTS];
+		if (!strcmp(t->hash, hash) || (now && !t->at)) {
+			if (now) {
+				memcpy(t->hash, hash, sizeof t->hash);
+				t->at = now;
+			}
+			at = t->at;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&touch_mu);
+	return at;
+}
+
+int api_sessions_flush(struct store *st)
+{
+	static struct touch batch[TOUCH_SLOTS];
+	size_t n = 0;
+	pthread_mutex_lock(&touch_mu);
+	for (size_t i = 0; i < TOUCH_SLOTS; i++)
+		if (touches[i].at) {
+			batch[n++] = touches[i];
+			touches[i].at = 0;
+			touches[i].hash[0] = '\0';
+		}
+	pthread_mutex_unlock(&touch_mu);
+	if (!n)
+		return 0;
+	int rc = store_begin(st, 1);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = store_session_touch(st, batch[i].hash, batch[i].at);
+	rc = rc ? rc : store_commit(st);
+	if (rc)
+		store_rollback(st);
+	return rc;
+}
+
 static int from_cookie(struct req *r, const char *secret)
 {
 	token_hash(secret, r->sess_hash);
 	if (store_session_get(r->st, r->sess_hash, &r->sess))
 		return -HV_EUNAUTH;
-	int64_t now = clock_now();
+	int64_t now = clock_now(), seen = touch(r->sess_hash, 0);
+	if (seen > r->sess.last_seen)
+		r->sess.last_seen = seen;
 	const struct api_config *c = api_config();
-	if (now - r->sess.last_seen > c->idle_timeout || now - r->sess.created_at > c->absolute_timeout) {
-		if (!store_begin(r->st, 1)) {
-			store_session_delete(r->st, r->sess_hash);
-			store_commit(r->st);
-		}
+	/* An expired session is refused here and deleted by serve's minute sweep. */
+	if (now - r->sess.last_seen > c->idle_timeout || now - r->sess.created_at > c->absolute_timeout)
 		return -HV_EUNAUTH;
-	}
-	/* Touch at most once a minute: an idle-timeout precision of a minute saves a durable
-	 * write on every read. */
-	if (now - r->sess.last_seen >= 60 && !store_begin(r->st, 1)) {
-		store_session_touch(r->st, r->sess_hash, now);
-		store_commit(r->st);
-	}
+	/* A minute's precision is plenty for a 30-minute idle timeout. */
+	if (now - r->sess.last_seen >= 60)
+		touch(r->sess_hash, now);
 	r->via_cookie = 1;
 	return load_user(r, r->sess.user_id);
 }

@@ -90,14 +90,16 @@ int cmd_serve(int argc, char **argv)
 	log_event(LOG_INFO, "started", "listen=%s", sc.listen);
 	printf("Haven is serving http://%s/\n", sc.listen);
 	fflush(stdout);
-	/* Wake once a second to write out buffered log lines, once a minute to delete expired
-	 * sessions and tokens; stop on a signal. */
+	/* Wake once a second to write out buffered log lines and session activity, once a minute
+	 * to delete expired sessions and tokens; stop on a signal. */
 	int sig = -1;
 	struct store *maint = NULL;
 	store_open(&maint, db, 0, NULL);
 	struct timespec second = {1, 0};
 	for (int tick = 0; (sig = sigtimedwait(&set, NULL, &second)) < 0; tick++) {
 		log_flush();
+		if (maint)
+			api_sessions_flush(maint);
 		if (tick % 60)
 			continue;
 		int64_t now = clock_now();
@@ -107,9 +109,11 @@ int cmd_serve(int argc, char **argv)
 				store_rollback(maint);
 		}
 	}
-	store_close(maint);
 	log_event(LOG_INFO, "stopping", "signal=%d", sig);
 	server_stop();
+	if (maint)
+		api_sessions_flush(maint);
+	store_close(maint);
 	audit_stop();
 	api_shutdown();
 	log_flush();

@@ -311,7 +311,7 @@ static enum MHD_Result serve_api(struct MHD_Connection *c, const char *url, cons
 	if (cs->state == ANSWERED)
 		return reply(c, cs);
 	prepare(c, url, method, cs);
-	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+	if (api_blocks(method, url))
 		return defer(c, cs);
 	api_handle(&cs->r);
 	return reply(c, cs);
