@@ -38,6 +38,6 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "audit trail BROKEN: %s\n", e.msg.len ? e.msg.p : "storage error");
 		return 1;
 	}
-	printf("audit trail intact: %lld entries, head sealed\n", (long long)n);
+	printf("audit trail intact: %lld entries, chained and checked against the latest seal\n", (long long)n);
 	return 0;
 }

@@ -279,15 +279,17 @@ static void seal_message(int64_t seq, const char *hash, char *msg, size_t n)
 static void write_witness(const struct audit_seal *s)
 {
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp", A.witness);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", A.witness, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return;
 	fprintf(f, "%lld %s %s\n", (long long)s->seq, s->hash, s->sig);
 	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
-	if (ok)
-		rename(tmp, A.witness);
+	if (!ok || rename(tmp, A.witness)) {
+		unlink(tmp);
+		log_event(LOG_ERROR, "audit_witness_failed", "seq=%lld", (long long)s->seq);
+	}
 }
 
 int audit_seal(struct store *st)
@@ -456,6 +458,9 @@ static int check_entry(const struct audit_entry *a, void *ctx)
 {
 	struct walk *w = ctx;
 	char h[65];
+	if (a->malformed)
+		return err_set(w->e, HV_ECONFLICT, NULL, "entry %lld was altered (a stored value is malformed)",
+			       (long long)a->seq);
 	if (a->seq != w->expect_seq)
 		return err_set(w->e, HV_ECONFLICT, NULL, "entry %lld is missing (found %lld next)",
 			       (long long)w->expect_seq, (long long)a->seq);

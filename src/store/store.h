@@ -129,6 +129,7 @@ struct audit_entry {
 	char *reason;           /* break-glass reason, owned, may be NULL */
 	char prev_hash[65];
 	char hash[65];
+	int malformed; /* a stored value did not read back whole (too long, NUL, wrong type) */
 };
 
 struct audit_query {

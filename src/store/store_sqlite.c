@@ -341,7 +341,12 @@ int store_agency_list(struct store *st, struct agency **out, size_t *n)
 		agency_row(s, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "agency list");
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "agency list");
 }
 
 /* ---- users ------------------------------------------------------------------------------- */
@@ -466,7 +471,12 @@ int store_user_list(struct store *st, const char *agency_id, struct user **out, 
 		user_row(s, &(*out)[(*n)++], 0);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "user list");
+	if (rc == SQLITE_DONE)
+		return 0;
+	user_list_free(*out, *n); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "user list");
 }
 
 /* ---- sessions and tokens ----------------------------------------------------------------- */
@@ -575,7 +585,12 @@ int store_token_list(struct store *st, const char *user_id, struct token **out, 
 		t->expires_at = ci(s, 3);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "token list");
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "token list");
 }
 
 int store_token_delete(struct store *st, const char *user_id, const char *id)
@@ -939,7 +954,12 @@ int store_assignees_get(struct store *st, const char *record_id, struct userref 
 		userref_row(s, 0, &(*out)[(*n)++]);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "assignees");
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*out); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "assignees");
 }
 
 int store_assignees_set(struct store *st, const char *record_id, const char *const *ids, size_t n)
@@ -994,7 +1014,12 @@ int store_history_list(struct store *st, const char *record_id, struct history_e
 		h->new_value = dup(s, 6);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "history");
+	if (rc == SQLITE_DONE)
+		return 0;
+	history_list_free(*out, *n); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "history");
 }
 
 void history_list_free(struct history_entry *h, size_t n)
@@ -1042,7 +1067,12 @@ int store_note_list(struct store *st, const char *record_id, struct note **out, 
 		userref_row(s, 6, &nt->author);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "notes");
+	if (rc == SQLITE_DONE)
+		return 0;
+	note_list_free(*out, *n); /* a failed list leaves nothing for the caller to free */
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, "notes");
 }
 
 void note_list_free(struct note *nt, size_t n)
@@ -1057,19 +1087,37 @@ void note_list_free(struct note *nt, size_t n)
 #define AUDIT_COLS "seq, at_ms, user_id, actor_hash, client, action, record_type, record_ids, reason," \
 		   " prev_hash, hash"
 
+/* A text column that dup() would read whole: text (or NULL) with no NUL inside. */
+static int whole_text(sqlite3_stmt *s, int col)
+{
+	int type = sqlite3_column_type(s, col);
+	if (type == SQLITE_NULL)
+		return 1;
+	const char *v = (const char *)sqlite3_column_text(s, col);
+	return type == SQLITE_TEXT && strlen(v) == (size_t)sqlite3_column_bytes(s, col);
+}
+
 static void audit_row(sqlite3_stmt *s, struct audit_entry *a)
 {
+	int cut = 0;
 	a->seq = ci(s, 0);
 	a->at_ms = ci(s, 1);
-	cpy(s, 2, a->user_id, sizeof a->user_id);
-	cpy(s, 3, a->actor_hash, sizeof a->actor_hash);
-	cpy(s, 4, a->client, sizeof a->client);
-	cpy(s, 5, a->action, sizeof a->action);
-	cpy(s, 6, a->record_type, sizeof a->record_type);
+	cut |= cpy(s, 2, a->user_id, sizeof a->user_id);
+	cut |= cpy(s, 3, a->actor_hash, sizeof a->actor_hash);
+	cut |= cpy(s, 4, a->client, sizeof a->client);
+	cut |= cpy(s, 5, a->action, sizeof a->action);
+	cut |= cpy(s, 6, a->record_type, sizeof a->record_type);
 	a->record_ids = dup(s, 7);
 	a->reason = dup(s, 8);
-	cpy(s, 9, a->prev_hash, sizeof a->prev_hash);
-	cpy(s, 10, a->hash, sizeof a->hash);
+	cut |= cpy(s, 9, a->prev_hash, sizeof a->prev_hash);
+	cut |= cpy(s, 10, a->hash, sizeof a->hash);
+	for (int col = 0; col < 11; col++)
+		if (col > 1 && !whole_text(s, col))
+			cut = 1;
+	if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || sqlite3_column_type(s, 1) != SQLITE_INTEGER)
+		cut = 1;
+	/* Verification hashes what it read: a value that did not fit is an altered entry. */
+	a->malformed = cut;
 }
 
 void audit_entry_release(struct audit_entry *a)

@@ -197,6 +197,17 @@ describe('audit verify', { timeout: 120_000 }, () => {
     assert.match(out(r), new RegExp(`\\b${mid}\\b`), `the message names entry ${mid}: ${out(r)}`);
   });
 
+  it('an entry lengthened past its field or given a NUL: detected, not read back shortened', async (t) => {
+    if (!sql) { t.skip('neither python3 nor sqlite3 is available to edit the database'); return; }
+    const { h } = await usedDb();
+    const a = auditTable(h.db);
+    const mid = a.lo + Math.floor((a.hi - a.lo) / 2);
+    sql(h.db, [`UPDATE audit SET user_id = user_id || '-forged-' || hex(randomblob(40)) WHERE seq = ${mid}`]);
+    const r = havenRun(['audit', 'verify', '--db', h.db]);
+    assert.notEqual(r.status, 0, `lengthened entry ${mid} not detected: ${out(r)}`);
+    assert.match(out(r), new RegExp(`\\b${mid}\\b`));
+  });
+
   it('a deleted entry in the middle: non-zero exit', async (t) => {
     if (!sql) { t.skip('neither python3 nor sqlite3 is available to edit the database'); return; }
     const { h } = await usedDb();
