@@ -281,8 +281,10 @@ static void write_witness(const struct audit_seal *s)
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", A.witness, (long)getpid());
 	FILE *f = fopen(tmp, "w");
-	if (!f)
+	if (!f) {
+		log_event(LOG_ERROR, "audit_witness_failed", "seq=%lld", (long long)s->seq);
 		return;
+	}
 	fprintf(f, "%lld %s %s\n", (long long)s->seq, s->hash, s->sig);
 	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
