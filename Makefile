@@ -76,6 +76,7 @@ test: deps test-unit test-api test-e2e test-asan
 
 test-unit: build/test/unit
 	build/test/unit
+	node --test tests/web/
 
 test-api: build/test/haven
 	HAVEN_BIN=build/test/haven node --test $(call CONC,2) tests/api/

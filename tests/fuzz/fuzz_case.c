@@ -1,8 +1,10 @@
 /* fuzz_case: libFuzzer harness for the untrusted-input parsers of a case write — strict JSON
- * parsing, the case document checks, merge patch and search folding. Build: make fuzz. */
+ * parsing, the case document checks, merge patch, search folding — and of form conditions
+ * (configuration an administrator edits). Build: make fuzz. */
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/text.h"
+#include "core/cond.h"
 #include "core/record.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_init(&e);
 	json_t *v = NULL;
 	if (!json_parse_object((const char *)data, size, &v, &e)) {
+		/* The input as a show-if condition over itself. */
+		cond_check(v, &e);
+		err_clear(&e);
+		cond_eval(v, v);
 		json_t *doc = json_object();
 		if (!record_check(v, 1, &e)) {
 			record_apply(doc, v);
