@@ -747,8 +747,8 @@ static const char *scope_sql(enum scope_kind k)
 	static const char *sql[] = {
 		[SCOPE_NONE] = "0",
 		[SCOPE_OWN] = "(r.agency_id = ?2 AND r.created_by = ?1 AND r.created_at > ?3)",
-		[SCOPE_ASSIGNED] = "(r.agency_id = ?2 AND (r.owner_id = ?1 OR EXISTS (SELECT 1 FROM record_assignees x"
-				   " WHERE x.record_id = r.id AND x.user_id = ?1)))",
+		[SCOPE_ASSIGNED] = ("(r.agency_id = ?2 AND (r.owner_id = ?1 OR EXISTS (SELECT 1 FROM record_assignees x"
+				    " WHERE x.record_id = r.id AND x.user_id = ?1)))"),
 		[SCOPE_AGENCY] = "r.agency_id = ?2",
 		[SCOPE_ALL] = "1",
 	};
