@@ -5,6 +5,7 @@
 #include "base/json.h"
 #include "base/text.h"
 #include "core/cond.h"
+#include "core/form.h"
 #include "core/record.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cond_check(v, &e);
 		err_clear(&e);
 		cond_eval(v, v);
+		/* The input as a form definition, and as a write checked against it. */
+		struct form *f = NULL;
+		if (!form_load(v, &f, &e)) {
+			struct formset fs = {&f, 1, NULL};
+			form_check_write(&fs, v, v, &e);
+			form_free(f);
+		}
+		err_clear(&e);
 		json_t *doc = json_object();
 		if (!record_check(v, 1, &e)) {
 			record_apply(doc, v);

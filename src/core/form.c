@@ -1,0 +1,391 @@
+/* form: form definitions and write checks (see form.h). */
+#include "form.h"
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "core/cond.h"
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ftype { T_TEXT, T_TEXTAREA, T_NUMBER, T_DATE, T_APPROX_DATE, T_SELECT, T_MULTISELECT, T_YESNO,
+	     T_LOCATION, T_SUBFORM, T_TICKBOX, T_ATTACHMENT, T_COUNT };
+
+static const char *const type_names[T_COUNT] = {"text",   "textarea",    "number",   "date",
+						"approx_date", "select", "multiselect", "yesno",
+						"location", "subform", "tickbox", "attachment"};
+
+/* Default text limits when a field sets none: a line and a page. */
+static const size_t default_max[T_COUNT] = {[T_TEXT] = 500, [T_TEXTAREA] = 20000, [T_LOCATION] = 64,
+					    [T_ATTACHMENT] = 64};
+
+struct field {
+	const char *name; /* borrowed from the definition */
+	enum ftype type;
+	int required;
+	int has_min, has_max;
+	double min, max;
+	size_t max_length;
+	int has_pattern;
+	regex_t pattern;
+	const json_t *options; /* inline option values, or NULL */
+	const char *lookup;
+	const json_t *show_if;
+	const json_t *sensitive; /* roles that may read it, or NULL */
+	struct field *sub;       /* subform fields */
+	size_t nsub;
+};
+
+struct form {
+	json_t *def;
+	const char *id;
+	int version;
+	struct field *fields;
+	size_t n;
+};
+
+static void fields_free(struct field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].has_pattern)
+			regfree(&f[i].pattern);
+		fields_free(f[i].sub, f[i].nsub);
+	}
+	free(f);
+}
+
+void form_free(struct form *f)
+{
+	if (!f)
+		return;
+	fields_free(f->fields, f->n);
+	json_decref(f->def);
+	free(f);
+}
+
+const char *form_id(const struct form *f)
+{
+	return f->id;
+}
+
+int form_version(const struct form *f)
+{
+	return f->version;
+}
+
+/* ---- loading ------------------------------------------------------------------------------ */
+
+static int load_fields(const json_t *list, struct field **out, size_t *n, int depth, struct err *e);
+
+static int load_field(const json_t *d, struct field *f, int depth, struct err *e)
+{
+	static const char *const keys[] = {"name", "type", "required", "min", "max", "max_length", "pattern",
+					   "options", "lookup", "show_if", "sensitive", "fields", "labels",
+					   "help", "calculated", NULL};
+	f->name = json_string_value(json_object_get(d, "name"));
+	if (!f->name || !*f->name || strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(f->name))
+		return err_set(e, HV_EINVAL, "name", "a field needs a name of lower-case letters, digits and _");
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)d, key, v) {
+		int known = 0;
+		for (const char *const *k = keys; *k; k++)
+			known |= !strcmp(*k, key);
+		if (!known)
+			return err_set(e, HV_EINVAL, f->name, "unknown member %s in the field definition", key);
+	}
+	const char *type = json_string_value(json_object_get(d, "type"));
+	f->type = T_COUNT;
+	for (int t = 0; type && t < T_COUNT; t++)
+		if (!strcmp(type, type_names[t]))
+			f->type = (enum ftype)t;
+	if (f->type == T_COUNT)
+		return err_set(e, HV_EINVAL, f->name, "unknown field type");
+	f->required = json_is_true(json_object_get(d, "required"));
+	json_t *min = json_object_get(d, "min"), *max = json_object_get(d, "max");
+	f->has_min = json_is_number(min);
+	f->has_max = json_is_number(max);
+	f->min = json_number_value(min);
+	f->max = json_number_value(max);
+	json_t *ml = json_object_get(d, "max_length");
+	f->max_length = json_is_integer(ml) && json_integer_value(ml) > 0 ? (size_t)json_integer_value(ml)
+									  : default_max[f->type];
+	const char *pat = json_string_value(json_object_get(d, "pattern"));
+	if (pat) {
+		char anchored[600];
+		if (strlen(pat) > 500)
+			return err_set(e, HV_EINVAL, f->name, "the pattern is too long");
+		snprintf(anchored, sizeof anchored, "^(%s)$", pat);
+		if (regcomp(&f->pattern, anchored, REG_EXTENDED | REG_NOSUB))
+			return err_set(e, HV_EINVAL, f->name, "the pattern is not a valid regular expression");
+		f->has_pattern = 1;
+	}
+	f->options = json_object_get(d, "options");
+	f->lookup = json_string_value(json_object_get(d, "lookup"));
+	if ((f->type == T_SELECT || f->type == T_MULTISELECT) && !json_is_array(f->options) && !f->lookup)
+		return err_set(e, HV_EINVAL, f->name, "a select field needs options or a lookup");
+	f->show_if = json_object_get(d, "show_if");
+	if (f->show_if && cond_check(f->show_if, e))
+		return -HV_EINVAL;
+	f->sensitive = json_object_get(d, "sensitive");
+	if (f->sensitive && !json_is_array(f->sensitive))
+		return err_set(e, HV_EINVAL, f->name, "sensitive lists the roles that may read the field");
+	if (f->type == T_SUBFORM) {
+		if (depth > 2)
+			return err_set(e, HV_EINVAL, f->name, "subforms nest at most two deep");
+		return load_fields(json_object_get(d, "fields"), &f->sub, &f->nsub, depth + 1, e);
+	}
+	return 0;
+}
+
+static int load_fields(const json_t *list, struct field **out, size_t *n, int depth, struct err *e)
+{
+	if (!json_is_array(list) || !json_array_size(list))
+		return err_set(e, HV_EINVAL, "fields", "a form or subform needs a list of fields");
+	*n = json_array_size(list);
+	*out = xcalloc(*n, sizeof **out);
+	size_t i;
+	json_t *d;
+	json_array_foreach(list, i, d) {
+		int rc = load_field(d, &(*out)[i], depth, e);
+		for (size_t j = 0; !rc && j < i; j++)
+			if (!strcmp((*out)[j].name, (*out)[i].name))
+				rc = err_set(e, HV_EINVAL, (*out)[i].name, "the field name is used twice");
+		if (rc) {
+			*n = i + 1;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int form_load(const json_t *def, struct form **out, struct err *e)
+{
+	struct form *f = xcalloc(1, sizeof *f);
+	f->def = json_deep_copy(def);
+	f->id = json_string_value(json_object_get(f->def, "id"));
+	f->version = (int)json_integer_value(json_object_get(f->def, "version"));
+	int rc = 0;
+	if (!f->id || !*f->id)
+		rc = err_set(e, HV_EINVAL, "id", "a form needs an id");
+	else if (f->version < 1)
+		rc = err_set(e, HV_EINVAL, "version", "form %s needs a version of 1 or more", f->id);
+	else
+		rc = load_fields(json_object_get(f->def, "fields"), &f->fields, &f->n, 0, e);
+	if (rc) {
+		form_free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+static int has_value(const json_t *v)
+{
+	return v && !json_is_null(v) && !(json_is_string(v) && !json_string_length(v)) &&
+	       !(json_is_array(v) && !json_array_size(v));
+}
+
+static int option_ok(const struct formset *fs, const struct field *f, const json_t *v)
+{
+	const json_t *opts = f->options ? f->options : json_object_get(fs->lookups, f->lookup);
+	size_t i;
+	json_t *o;
+	json_array_foreach(opts, i, o) {
+		const char *val = json_is_object(o) ? json_string_value(json_object_get(o, "value")) : json_string_value(o);
+		if (val && json_is_string(v) && !strcmp(val, json_string_value(v)))
+			return 1;
+	}
+	return 0;
+}
+
+static int text_ok(const struct field *f, const json_t *v, const char *path, struct err *e)
+{
+	if (!json_is_string(v) || !text_valid_utf8(json_string_value(v), json_string_length(v)))
+		return err_set(e, HV_EVALID, path, "must be text");
+	if (f->max_length && text_codepoints(json_string_value(v)) > f->max_length)
+		return err_set(e, HV_EVALID, path, "must be at most %zu characters", f->max_length);
+	if (f->has_pattern && regexec(&f->pattern, json_string_value(v), 0, NULL, 0))
+		return err_set(e, HV_EVALID, path, "does not have the expected form");
+	return 0;
+}
+
+static int date_ok(const json_t *v, const char *path, struct err *e)
+{
+	int y, m, d, ty, tm, td;
+	if (!json_is_string(v) || clock_parse_date(json_string_value(v), &y, &m, &d))
+		return err_set(e, HV_EVALID, path, "must be a real date as YYYY-MM-DD, from 1900 on");
+	clock_today(&ty, &tm, &td);
+	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
+		return err_set(e, HV_EVALID, path, "must not be in the future");
+	return 0;
+}
+
+static int check_rows(const struct formset *fs, const struct field *f, const json_t *rows, const char *path,
+		      int depth, struct err *e);
+
+static int value_ok(const struct formset *fs, const struct field *f, const json_t *v, const char *path, int depth,
+		    struct err *e)
+{
+	size_t i;
+	json_t *x;
+	switch (f->type) {
+	case T_TEXT:
+	case T_TEXTAREA:
+	case T_LOCATION:
+	case T_ATTACHMENT:
+		return text_ok(f, v, path, e);
+	case T_NUMBER:
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return err_set(e, HV_EVALID, path, "must be a number");
+		if (f->has_min && json_number_value(v) < f->min)
+			return err_set(e, HV_EVALID, path, "must be at least %g", f->min);
+		if (f->has_max && json_number_value(v) > f->max)
+			return err_set(e, HV_EVALID, path, "must be at most %g", f->max);
+		return 0;
+	case T_DATE:
+		return date_ok(v, path, e);
+	case T_APPROX_DATE:
+		if (!json_is_object(v) || json_object_size(v) > 2 ||
+		    (json_object_get(v, "estimated") && !json_is_boolean(json_object_get(v, "estimated"))) ||
+		    json_object_size(v) != 1 + (json_object_get(v, "estimated") != NULL))
+			return err_set(e, HV_EVALID, path, "must be {\"value\": date, \"estimated\": true or false}");
+		return date_ok(json_object_get(v, "value"), path, e);
+	case T_SELECT:
+		return option_ok(fs, f, v) ? 0 : err_set(e, HV_EVALID, path, "is not one of the options");
+	case T_MULTISELECT:
+		if (!json_is_array(v))
+			return err_set(e, HV_EVALID, path, "must be a list of options");
+		json_array_foreach(v, i, x) if (!option_ok(fs, f, x)) return err_set(e, HV_EVALID, path, "holds a value that is not one of the options");
+		return 0;
+	case T_YESNO:
+		if (!json_is_string(v) || (strcmp(json_string_value(v), "yes") && strcmp(json_string_value(v), "no") &&
+					   strcmp(json_string_value(v), "unknown")))
+			return err_set(e, HV_EVALID, path, "must be yes, no or unknown");
+		return 0;
+	case T_TICKBOX:
+		return json_is_boolean(v) ? 0 : err_set(e, HV_EVALID, path, "must be true or false");
+	case T_SUBFORM:
+		return check_rows(fs, f, v, path, depth, e);
+	case T_COUNT:
+		break;
+	}
+	return err_set(e, HV_EVALID, path, "has an unknown type");
+}
+
+static const struct field *find_in(const struct field *fields, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(fields[i].name, name))
+			return &fields[i];
+	return NULL;
+}
+
+static const struct field *find(const struct formset *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct field *f = find_in(fs->forms[i]->fields, fs->forms[i]->n, name);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* Members of obj against fields: known, valid, and not set while their condition (evaluated
+ * on obj itself) is false. */
+static int check_object(const struct formset *fs, const struct field *fields, size_t n, const struct field *(*lookup)(const struct formset *, const char *),
+			const json_t *obj, const char *prefix, int depth, struct err *e)
+{
+	const char *key;
+	json_t *v;
+	char path[256];
+	json_object_foreach((json_t *)obj, key, v) {
+		const struct field *f = lookup ? lookup(fs, key) : find_in(fields, n, key);
+		snprintf(path, sizeof path, "%s%s", prefix, key);
+		if (!f)
+			return err_set(e, HV_EVALID, path, "unknown field");
+		if (json_is_null(v))
+			continue;
+		int rc = value_ok(fs, f, v, path, depth, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_rows(const struct formset *fs, const struct field *f, const json_t *rows, const char *path,
+		      int depth, struct err *e)
+{
+	if (!json_is_array(rows))
+		return err_set(e, HV_EVALID, path, "must be a list of entries");
+	if (json_array_size(rows) > 200)
+		return err_set(e, HV_EVALID, path, "may hold at most 200 entries");
+	size_t i;
+	json_t *row;
+	char prefix[320]; /* a path of up to 255 bytes, an index and a name */
+	json_array_foreach(rows, i, row) {
+		snprintf(prefix, sizeof prefix, "%s[%zu].", path, i);
+		if (!json_is_object(row))
+			return err_set(e, HV_EVALID, path, "entry %zu must be an object", i);
+		int rc = check_object(fs, f->sub, f->nsub, NULL, row, prefix, depth + 1, e);
+		for (size_t k = 0; !rc && k < f->nsub; k++) {
+			const struct field *s = &f->sub[k];
+			if (s->show_if && has_value(json_object_get(row, s->name)) && !cond_eval(s->show_if, row)) {
+				snprintf(prefix, sizeof prefix, "%s[%zu].%s", path, i, s->name);
+				rc = err_set(e, HV_EVALID, prefix, "does not apply here (its condition is not met)");
+			}
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int form_check_write(const struct formset *fs, const json_t *patch, const json_t *after, struct err *e)
+{
+	if (!json_is_object(patch))
+		return err_set(e, HV_EVALID, "data", "must be an object");
+	int rc = check_object(fs, NULL, 0, find, patch, "", 0, e);
+	/* A value whose condition is false in the resulting document is refused, whether this
+	 * write set it or a condition it changed now excludes it: the client clears it (null). */
+	for (size_t i = 0; !rc && i < fs->n; i++)
+		for (size_t k = 0; !rc && k < fs->forms[i]->n; k++) {
+			const struct field *f = &fs->forms[i]->fields[k];
+			if (f->show_if && has_value(json_object_get(after, f->name)) && !cond_eval(f->show_if, after))
+				rc = err_set(e, HV_EVALID, f->name, "does not apply to this case (its condition is not met)");
+		}
+	return rc;
+}
+
+int form_check_complete(const struct formset *fs, const char *id, const json_t *doc, struct err *e)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct form *fm = fs->forms[i];
+		if (strcmp(fm->id, id))
+			continue;
+		for (size_t k = 0; k < fm->n; k++) {
+			const struct field *f = &fm->fields[k];
+			if (f->required && !has_value(json_object_get(doc, f->name)) &&
+			    (!f->show_if || cond_eval(f->show_if, doc)))
+				return err_set(e, HV_EVALID, f->name, "is required to complete the %s form", fm->id);
+		}
+		return 0;
+	}
+	return err_set(e, HV_ENOTFOUND, "form", "no form %s", id);
+}
+
+int form_field_readable(const struct formset *fs, const char *name, const char *role)
+{
+	const struct field *f = find(fs, name);
+	if (!f || !f->sensitive)
+		return 1;
+	size_t i;
+	json_t *r;
+	json_array_foreach(f->sensitive, i, r) if (json_is_string(r) && !strcmp(json_string_value(r), role)) return 1;
+	return 0;
+}
