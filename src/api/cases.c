@@ -480,7 +480,7 @@ int api_notes_create(struct req *r)
 	static const char *const keys[] = {"text", "date", NULL};
 	json_t *text = json_object_get(b, "text"), *date = json_object_get(b, "date");
 	struct note nt = {0};
-	int y, m, d, ty, tm, td;
+	int ty, tm, td;
 	clock_today(&ty, &tm, &td);
 	rc = json_only_keys(b, keys, &r->err);
 	if (!rc && (!json_is_string(text) || !json_string_length(text)))
@@ -488,10 +488,8 @@ int api_notes_create(struct req *r)
 	if (!rc && (text_codepoints(json_string_value(text)) > 20000 ||
 		    !text_valid_utf8(json_string_value(text), json_string_length(text))))
 		rc = api_fail(r, HV_EVALID, "text", "must be valid text of at most 20000 characters");
-	if (!rc && date && (!json_is_string(date) || clock_parse_date(json_string_value(date), &y, &m, &d)))
-		rc = api_fail(r, HV_EVALID, "date", "must be a date as YYYY-MM-DD");
-	if (!rc && date && y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
-		rc = api_fail(r, HV_EVALID, "date", "must not be in the future");
+	if (!rc && date)
+		rc = clock_check_date(json_string_value(date), "date", &r->err);
 	if (!rc) {
 		token_uuid(nt.id);
 		snprintf(nt.record_id, sizeof nt.record_id, "%s", r->params[0]);

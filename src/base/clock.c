@@ -1,5 +1,6 @@
 /* clock: wall clock with a test-only offset (see clock.h). */
 #include "clock.h"
+#include "err.h"
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,4 +67,15 @@ void clock_today(int *y, int *m, int *d)
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
 	*d = tm.tm_mday;
+}
+
+int clock_check_date(const char *s, const char *field, struct err *e)
+{
+	int y, m, d, ty, tm, td;
+	if (!s || clock_parse_date(s, &y, &m, &d))
+		return err_set(e, HV_EVALID, field, "must be a real date as YYYY-MM-DD, from 1900 on");
+	clock_today(&ty, &tm, &td);
+	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
+		return err_set(e, HV_EVALID, field, "must not be in the future");
+	return 0;
 }

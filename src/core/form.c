@@ -215,17 +215,6 @@ static int text_ok(const struct field *f, const json_t *v, const char *path, str
 	return 0;
 }
 
-static int date_ok(const json_t *v, const char *path, struct err *e)
-{
-	int y, m, d, ty, tm, td;
-	if (!json_is_string(v) || clock_parse_date(json_string_value(v), &y, &m, &d))
-		return err_set(e, HV_EVALID, path, "must be a real date as YYYY-MM-DD, from 1900 on");
-	clock_today(&ty, &tm, &td);
-	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
-		return err_set(e, HV_EVALID, path, "must not be in the future");
-	return 0;
-}
-
 static int check_rows(const struct formset *fs, const struct field *f, const json_t *rows, const char *path,
 		      int depth, struct err *e);
 
@@ -249,13 +238,13 @@ static int value_ok(const struct formset *fs, const struct field *f, const json_
 			return err_set(e, HV_EVALID, path, "must be at most %g", f->max);
 		return 0;
 	case T_DATE:
-		return date_ok(v, path, e);
+		return clock_check_date(json_string_value(v), path, e);
 	case T_APPROX_DATE:
 		if (!json_is_object(v) || json_object_size(v) > 2 ||
 		    (json_object_get(v, "estimated") && !json_is_boolean(json_object_get(v, "estimated"))) ||
 		    json_object_size(v) != 1 + (json_object_get(v, "estimated") != NULL))
 			return err_set(e, HV_EVALID, path, "must be {\"value\": date, \"estimated\": true or false}");
-		return date_ok(json_object_get(v, "value"), path, e);
+		return clock_check_date(json_string_value(json_object_get(v, "value")), path, e);
 	case T_SELECT:
 		return option_ok(fs, f, v) ? 0 : err_set(e, HV_EVALID, path, "is not one of the options");
 	case T_MULTISELECT:

@@ -67,17 +67,6 @@ static int in_list(const char *s, const char *const *values)
 	return 0;
 }
 
-static int date_ok(const char *name, const json_t *v, struct err *e)
-{
-	int y, m, d, ty, tm, td;
-	if (!json_is_string(v) || clock_parse_date(json_string_value(v), &y, &m, &d))
-		return err_set(e, HV_EVALID, name, "must be a real date as YYYY-MM-DD, from 1900 on");
-	clock_today(&ty, &tm, &td);
-	if (y * 10000 + m * 100 + d > ty * 10000 + tm * 100 + td)
-		return err_set(e, HV_EVALID, name, "must not be in the future");
-	return 0;
-}
-
 static int check_list(const struct field *f, const json_t *v, struct err *e)
 {
 	if (!json_is_array(v))
@@ -115,7 +104,7 @@ static int check_field(const struct field *f, const json_t *v, struct err *e)
 			return err_set(e, HV_EVALID, f->name, "must be one of the allowed values");
 		return 0;
 	case F_DATE:
-		return date_ok(f->name, v, e);
+		return clock_check_date(json_string_value(v), f->name, e);
 	case F_BOOL:
 		return json_is_boolean(v) ? 0 : err_set(e, HV_EVALID, f->name, "must be true or false");
 	case F_AGE:
