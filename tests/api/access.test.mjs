@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn, advanceClock, ADMIN_PASSWORD } from '../lib/haven.mjs';
 import {
-  adminClient, agencyByCode, createAgency, createCase, createUser, expectError, expectStatus, readAudit,
+  demoServer, createAgency, createCase, createUser, expectError, expectStatus, readAudit,
   userClient, show,
 } from './fixtures.mjs';
 
@@ -25,9 +25,7 @@ async function invisible(c, id, what) {
 describe('cross-agency and role-based visibility', { timeout: 120_000 }, () => {
   let h, admin, dss, west, cw, cw2, sup, kase, cwWest, supWest;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
     west = await createAgency(admin, { name: 'منظمة الغرب لحماية الطفل', type: 'ngo', code: 'WST' });
     cwWest = await userClient(h.url, admin, { role: 'caseworker', agency_id: west.id, full_name: 'Yusuf Ali' });
     supWest = await userClient(h.url, admin, { role: 'supervisor', agency_id: west.id });

@@ -2,9 +2,9 @@
 // validation and conflict errors, each checked to have written nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHaven, Client, signIn } from '../lib/haven.mjs';
+import { Client, signIn } from '../lib/haven.mjs';
 import {
-  adminClient, agencyByCode, createAgency, createUser, expectError, expectStatus, login, uniq, UUID_RE, TS_RE,
+  demoServer, createAgency, createUser, expectError, expectStatus, login, uniq, UUID_RE, TS_RE,
 } from './fixtures.mjs';
 
 const TYPES = ['social_services', 'ngo', 'police', 'border', 'immigration', 'justice', 'health', 'education', 'shelter', 'other'];
@@ -18,9 +18,7 @@ function assertNoSecrets(r, password) {
 describe('agencies', { timeout: 120_000 }, () => {
   let h, admin, dss;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
   });
   after(async () => { await h?.cleanup(); });
 
@@ -112,9 +110,7 @@ describe('agencies', { timeout: 120_000 }, () => {
 describe('users', { timeout: 120_000 }, () => {
   let h, admin, dss, other;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
     other = await createAgency(admin, { name: 'Ministère de la Justice (synthétique)', type: 'justice', code: 'MJS' });
   });
   after(async () => { await h?.cleanup(); });

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn, advanceClock } from '../lib/haven.mjs';
 import {
-  adminClient, agencyByCode, createAgency, createCase, expectError, expectStatus, fieldMatches, NAMES,
+  demoServer, createAgency, createCase, expectError, expectStatus, fieldMatches, NAMES,
   todayUTC, uniqLetters, userClient, yearsSince, UUID_RE, TS_RE, DATE_RE, show,
 } from './fixtures.mjs';
 
@@ -35,9 +35,7 @@ const REASON = { 'x-access-reason': 'Synthetic test: remove duplicate record' };
 describe('cases', { timeout: 180_000 }, () => {
   let h, admin, cw, sup, dss;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
     cw = await signIn(h.url, 'caseworker');
     sup = await signIn(h.url, 'supervisor');
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { Client, signIn, ADMIN_PASSWORD } from '../lib/haven.mjs';
+import { Client, signIn, startHaven, ADMIN_PASSWORD } from '../lib/haven.mjs';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -64,6 +64,13 @@ export function expectError(r, status, code, field) {
 }
 
 export async function adminClient(url) { return signIn(url, 'admin', ADMIN_PASSWORD); }
+
+// A demo server with the admin signed in and the demo agency: the usual start of a suite.
+export async function demoServer() {
+  const h = await startHaven({ demo: true });
+  const admin = await adminClient(h.url);
+  return { h, admin, dss: await agencyByCode(admin, 'DSS') };
+}
 
 export async function bearerClient(url, token) {
   const c = new Client(url);

@@ -3,15 +3,13 @@
 // keeps the name order; case variants of a username share one sign-in throttle.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHaven, Client, signIn, DEMO_PASSWORD } from '../lib/haven.mjs';
-import { adminClient, agencyByCode, createAgency, createCase, createUser, expectStatus, login } from './fixtures.mjs';
+import { Client, signIn, DEMO_PASSWORD } from '../lib/haven.mjs';
+import { demoServer, createAgency, createCase, createUser, expectStatus, login } from './fixtures.mjs';
 
 describe('review regressions', { timeout: 120_000 }, () => {
   let h, admin, dss;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
   });
   after(async () => { await h?.cleanup(); });
 

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, Client, signIn, advanceClock, DEMO_PASSWORD } from '../lib/haven.mjs';
 import {
-  adminClient, agencyByCode, bearerClient, createAgency, createUser, expectError, expectStatus,
+  adminClient, demoServer, agencyByCode, bearerClient, createAgency, createUser, expectError, expectStatus,
   login, uniq, userClient, UUID_RE, TS_RE, show,
 } from './fixtures.mjs';
 
@@ -13,9 +13,7 @@ const WRONG = { code: 'unauthenticated', message: 'wrong username or password' }
 describe('sign-in and sessions', { timeout: 120_000 }, () => {
   let h, admin, dss;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
   });
   after(async () => { await h?.cleanup(); });
 
@@ -305,9 +303,7 @@ describe('sign-in and sessions', { timeout: 120_000 }, () => {
 describe('expiry and throttling (clock-driven, own server)', { timeout: 120_000 }, () => {
   let h, admin, dss;
   before(async () => {
-    h = await startHaven({ demo: true });
-    admin = await adminClient(h.url);
-    dss = await agencyByCode(admin, 'DSS');
+    ({ h, admin, dss } = await demoServer());
   });
   after(async () => { await h?.cleanup(); });
 
