@@ -4,7 +4,7 @@ include config.mk
 SRC      := $(filter-out src/main.c,$(wildcard src/*/*.c))
 WEB      := $(wildcard web/*.html web/*.js web/*.css web/i18n/*.json)
 SQL      := $(wildcard src/store/sql/*/*.sql)
-CONF     := config/roles.json
+CONF     := $(wildcard config/*.json config/*/*.json config/*/*/*.json config/*/*.csv)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 # Three flavours: release, test (settable clock, cheap KDF allowed) and sanitised test.

@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 		int rc;
 		for (int tries = 0;; tries++) {
 			id_display_new(ag.code, rec.display_id);
-			record_derive(&rec, doc);
+			record_derive(&rec, doc, 0);
 			rc = store_record_insert(st, &rec, NULL);
 			if (rc != -HV_ECONFLICT || tries == 4)
 				break;

@@ -25,33 +25,66 @@ static const struct route {
 	const char *pattern; /* segments; "*" captures one path segment into r->params */
 	int (*fn)(struct req *);
 	int flags;
+	const char *type; /* the record type a generic record handler serves (default "case") */
 } routes[] = {
-	{"GET", "/healthz", api_healthz, PUBLIC},
-	{"POST", "/api/v1/session", api_session_create, PUBLIC},
-	{"GET", "/api/v1/session", api_session_get, PW_CHANGE},
-	{"DELETE", "/api/v1/session", api_session_delete, PW_CHANGE},
-	{"POST", "/api/v1/me/password", api_password_change, PW_CHANGE},
-	{"POST", "/api/v1/tokens", api_tokens_create, 0},
-	{"GET", "/api/v1/tokens", api_tokens_list, 0},
-	{"DELETE", "/api/v1/tokens/*", api_tokens_delete, 0},
-	{"GET", "/api/v1/agencies", api_agencies_list, 0},
-	{"POST", "/api/v1/agencies", api_agencies_create, 0},
-	{"GET", "/api/v1/users", api_users_list, 0},
-	{"POST", "/api/v1/users", api_users_create, 0},
-	{"GET", "/api/v1/users/*", api_users_get, 0},
-	{"PATCH", "/api/v1/users/*", api_users_patch, 0},
-	{"POST", "/api/v1/cases", api_cases_create, 0},
-	{"GET", "/api/v1/cases", api_cases_list, 0},
-	{"POST", "/api/v1/cases/search", api_cases_search, 0},
-	{"GET", "/api/v1/cases/*", api_cases_get, 0},
-	{"PATCH", "/api/v1/cases/*", api_cases_patch, 0},
-	{"DELETE", "/api/v1/cases/*", api_cases_delete, 0},
-	{"POST", "/api/v1/cases/*/notes", api_notes_create, 0},
-	{"GET", "/api/v1/cases/*/notes", api_notes_list, 0},
-	{"POST", "/api/v1/cases/*/assign", api_cases_assign, 0},
-	{"GET", "/api/v1/cases/*/history", api_cases_history, 0},
-	{"GET", "/api/v1/audit", api_audit_list, OWN_TX},
-	{"POST", "/api/v1/_test/clock", api_test_clock, PUBLIC | TEST_ONLY},
+	{"GET", "/healthz", api_healthz, PUBLIC, NULL},
+	{"POST", "/api/v1/session", api_session_create, PUBLIC, NULL},
+	{"GET", "/api/v1/session", api_session_get, PW_CHANGE, NULL},
+	{"DELETE", "/api/v1/session", api_session_delete, PW_CHANGE, NULL},
+	{"POST", "/api/v1/me/password", api_password_change, PW_CHANGE, NULL},
+	{"POST", "/api/v1/tokens", api_tokens_create, 0, NULL},
+	{"GET", "/api/v1/tokens", api_tokens_list, 0, NULL},
+	{"DELETE", "/api/v1/tokens/*", api_tokens_delete, 0, NULL},
+	{"GET", "/api/v1/agencies", api_agencies_list, 0, NULL},
+	{"POST", "/api/v1/agencies", api_agencies_create, 0, NULL},
+	{"GET", "/api/v1/users", api_users_list, 0, NULL},
+	{"POST", "/api/v1/users", api_users_create, 0, NULL},
+	{"GET", "/api/v1/users/*", api_users_get, 0, NULL},
+	{"PATCH", "/api/v1/users/*", api_users_patch, 0, NULL},
+	{"POST", "/api/v1/cases", api_cases_create, 0, NULL},
+	{"GET", "/api/v1/cases", api_cases_list, 0, NULL},
+	{"POST", "/api/v1/cases/search", api_cases_search, 0, NULL},
+	{"GET", "/api/v1/cases/*", api_cases_get, 0, NULL},
+	{"PATCH", "/api/v1/cases/*", api_cases_patch, 0, NULL},
+	{"DELETE", "/api/v1/cases/*", api_cases_delete, 0, NULL},
+	{"POST", "/api/v1/cases/*/notes", api_notes_create, 0, NULL},
+	{"GET", "/api/v1/cases/*/notes", api_notes_list, 0, NULL},
+	{"POST", "/api/v1/cases/*/assign", api_cases_assign, 0, NULL},
+	{"GET", "/api/v1/cases/*/history", api_cases_history, 0, NULL},
+	{"POST", "/api/v1/cases/*/transitions", api_records_transition, 0, NULL},
+	{"POST", "/api/v1/cases/*/approvals", api_records_approve, 0, NULL},
+	{"GET", "/api/v1/cases/*/approvals", api_records_approvals, 0, NULL},
+	{"POST", "/api/v1/families", api_cases_create, 0, "family"},
+	{"GET", "/api/v1/families", api_cases_list, 0, "family"},
+	{"POST", "/api/v1/families/search", api_cases_search, 0, "family"},
+	{"GET", "/api/v1/families/*", api_cases_get, 0, "family"},
+	{"PATCH", "/api/v1/families/*", api_cases_patch, 0, "family"},
+	{"DELETE", "/api/v1/families/*", api_cases_delete, 0, "family"},
+	{"GET", "/api/v1/families/*/history", api_cases_history, 0, "family"},
+	{"POST", "/api/v1/families/*/transitions", api_records_transition, 0, "family"},
+	{"POST", "/api/v1/incidents", api_cases_create, 0, "incident"},
+	{"GET", "/api/v1/incidents", api_cases_list, 0, "incident"},
+	{"POST", "/api/v1/incidents/search", api_cases_search, 0, "incident"},
+	{"GET", "/api/v1/incidents/*", api_cases_get, 0, "incident"},
+	{"PATCH", "/api/v1/incidents/*", api_cases_patch, 0, "incident"},
+	{"DELETE", "/api/v1/incidents/*", api_cases_delete, 0, "incident"},
+	{"GET", "/api/v1/incidents/*/history", api_cases_history, 0, "incident"},
+	{"POST", "/api/v1/incidents/*/transitions", api_records_transition, 0, "incident"},
+	{"GET", "/api/v1/tasks", api_tasks_list, 0, NULL},
+	{"PATCH", "/api/v1/tasks/*", api_tasks_patch, 0, NULL},
+	{"GET", "/api/v1/forms", api_forms_list, 0, NULL},
+	{"POST", "/api/v1/forms", api_config_create, 0, "form"},
+	{"GET", "/api/v1/forms/*", api_config_get, 0, "form"},
+	{"PUT", "/api/v1/forms/*", api_config_put, 0, "form"},
+	{"GET", "/api/v1/lookups", api_lookups_list, 0, NULL},
+	{"POST", "/api/v1/lookups", api_config_create, 0, "lookup"},
+	{"GET", "/api/v1/lookups/*", api_config_get, 0, "lookup"},
+	{"PUT", "/api/v1/lookups/*", api_config_put, 0, "lookup"},
+	{"GET", "/api/v1/workflows/*", api_config_get, 0, "workflow"},
+	{"PUT", "/api/v1/workflows/*", api_config_put, 0, "workflow"},
+	{"GET", "/api/v1/locations", api_locations_list, 0, NULL},
+	{"GET", "/api/v1/audit", api_audit_list, OWN_TX, NULL},
+	{"POST", "/api/v1/_test/clock", api_test_clock, PUBLIC | TEST_ONLY, NULL},
 };
 
 static struct api_config cfg;
@@ -75,11 +108,19 @@ int api_init(const struct api_config *c, struct err *e)
 	const struct asset *roles = asset_find("config/roles.json");
 	if (!roles)
 		return err_set(e, HV_EINTERNAL, NULL, "roles.json is not embedded");
-	return perm_load((const char *)roles->data, e);
+	int rc = perm_load((const char *)roles->data, e);
+	struct store *st = NULL;
+	if (!rc)
+		rc = store_open(&st, cfg.db_path, 0, e);
+	if (!rc)
+		rc = conf_init(st, e);
+	store_close(st);
+	return rc;
 }
 
 void api_shutdown(void)
 {
+	conf_shutdown();
 	pthread_mutex_lock(&stores_mu);
 	for (size_t i = 0; i < nstores; i++)
 		store_close(stores[i]);
@@ -179,6 +220,7 @@ static int dispatch(struct req *r)
 	r->st = thread_handle(&r->err);
 	if (!r->st)
 		return -HV_EIO;
+	r->rtype = hit->type ? hit->type : "case";
 	if (hit->flags & PUBLIC)
 		return hit->fn(r);
 	int rc = api_authenticate(r);
@@ -218,12 +260,15 @@ void api_handle(struct req *r)
 	buf_init(&r->reason, 1000);
 	r->status = 200;
 	r->no_store = 1;
-	int rc = dispatch(r);
+	r->conf = conf_acquire();
+	int rc = r->conf ? dispatch(r) : api_fail(r, HV_EBUSY, NULL, "the configuration is not loaded");
 	if (rc) {
 		if (!r->err.code)
 			err_set(&r->err, rc, NULL, "%s", rc == -HV_EIO ? "storage error" : err_code_str(rc));
 		error_body(r);
 	}
+	conf_release(r->conf);
+	r->conf = NULL;
 	user_release(&r->user);
 	err_release(&r->err);
 	buf_release(&r->reason);

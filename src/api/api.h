@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "base/buf.h"
 #include "base/err.h"
+#include "api/conf.h"
 #include "store/store.h"
 
 #define API_MAX_BODY (1024 * 1024)
@@ -52,6 +53,9 @@ struct req {
 	char sess_hash[65];
 	struct err err;
 	struct buf reason; /* decoded X-Access-Reason */
+	struct conf *conf; /* the configuration this request runs under */
+	const char *rtype; /* the record type of a generic record route ("case") */
+	char action[48];   /* scratch for "<rtype>.<verb>" (records_action) */
 };
 
 int api_init(const struct api_config *cfg, struct err *e);
@@ -90,7 +94,9 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	X(tokens_create) X(tokens_list) X(tokens_delete) X(agencies_list) X(agencies_create)        \
 	X(users_list) X(users_create) X(users_get) X(users_patch) X(cases_create) X(cases_get)      \
 	X(cases_patch) X(cases_delete) X(cases_list) X(cases_search) X(notes_create) X(notes_list)  \
-	X(cases_assign) X(cases_history) X(audit_list) X(test_clock)
+	X(cases_assign) X(cases_history) X(audit_list) X(test_clock) X(records_transition)           \
+	X(records_approve) X(records_approvals) X(tasks_list) X(tasks_patch) X(forms_list)           \
+	X(config_create) X(config_get) X(config_put) X(lookups_list) X(locations_list)
 #define API_DECL(name) int api_##name(struct req *r);
 API_HANDLERS(API_DECL)
 #undef API_DECL

@@ -79,3 +79,30 @@ int clock_check_date(const char *s, const char *field, struct err *e)
 		return err_set(e, HV_EVALID, field, "must not be in the future");
 	return 0;
 }
+
+/* Years 0..9999 fit YYYY-MM-DD; the wider buffer keeps the compiler sure of it. */
+static void format_date(char out[11], int y, int m, int d)
+{
+	char buf[40];
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+	memcpy(out, buf, 11);
+}
+
+int clock_date_add(const char *date, int days, char out[11])
+{
+	int y, m, d;
+	if (clock_parse_date(date, &y, &m, &d))
+		return -1;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + days, .tm_hour = 12};
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	format_date(out, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return 0;
+}
+
+void clock_today_iso(char out[11])
+{
+	int y, m, d;
+	clock_today(&y, &m, &d);
+	format_date(out, y, m, d);
+}

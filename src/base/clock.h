@@ -13,6 +13,9 @@ void clock_iso(int64_t t, char *out, size_t n);
 /* Parses YYYY-MM-DD (strictly, a real calendar date) into a day number; returns 0 on success. */
 int clock_parse_date(const char *s, int *y, int *m, int *d);
 void clock_today(int *y, int *m, int *d);
+void clock_today_iso(char out[11]); /* YYYY-MM-DD, UTC */
+/* Writes the date days after date (YYYY-MM-DD) into out; -1 when date is not a date. */
+int clock_date_add(const char *date, int days, char out[11]);
 /* Checks that s (NULL when the value is not text) is a real date, not in the future; 0, or
  * -HV_EVALID with a message naming field in e. */
 struct err;

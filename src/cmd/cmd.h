@@ -4,6 +4,7 @@
 #ifndef HV_CMD_H
 #define HV_CMD_H
 #include "store/store.h"
+#include <stdio.h>
 
 struct opts {
 	int argc;
@@ -35,12 +36,16 @@ int cmd_read_password(const char *path, char *out, size_t n);
  * the action in the same transaction, commits and seals the head; otherwise rolls back.
  * Returns the outcome. */
 int cmd_commit(struct store *st, int rc, const char *action, const char *type, const char *ids);
+/* Installs or merges the shipped configuration (config.c) inside the caller's write
+ * transaction, describing each change on report (may be NULL); checks the result builds. */
+int config_sync(struct store *st, FILE *report, struct err *e);
 
 #define CMD_LIST(X)                                                                                \
 	X(serve, "run the web server and API")                                                     \
 	X(init, "create a database (optionally with demo data)")                                   \
 	X(migrate, "bring a database to the current schema")                                        \
 	X(user, "add a user, set a password, disable a user")                                      \
+	X(forms, "export or import the forms, lookups and workflows")                                \
 	X(backup, "write a consistent copy of a live database")                                     \
 	X(restore, "put a backup in place of a database")                                            \
 	X(purge, "erase a case completely")                                                          \

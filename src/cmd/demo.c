@@ -3,12 +3,15 @@
 #include "cmd.h"
 #include "base/clock.h"
 #include "core/id.h"
+#include "api/conf.h"
 #include "core/record.h"
+#include "core/schema.h"
 #include "sec/audit.h"
 #include "sec/password.h"
 #include "sec/token.h"
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEMO_PASSWORD "haven-demo"
@@ -54,22 +57,68 @@ static json_t *demo_case(unsigned i)
 	return d;
 }
 
-static int seed_case(struct store *st, unsigned i, const char *owner, const char *agency_id, const char *code)
+/* The demo's first tasks: those of the case's stage, due from the day it was registered. */
+static int seed_tasks(struct store *st, const struct workflow *wf, const struct record *rec)
 {
-	json_t *doc = json_object(), *data = demo_case(i);
+	char day[24];
+	struct task_want *want;
+	size_t n;
+	clock_iso(rec->created_at, day, sizeof day);
+	day[10] = '\0';
+	workflow_stage_tasks(wf, rec->stage, day, &want, &n);
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct task t = {0};
+		token_uuid(t.id);
+		snprintf(t.record_id, sizeof t.record_id, "%s", rec->id);
+		snprintf(t.rule, sizeof t.rule, "%s", want[i].rule);
+		snprintf(t.ref, sizeof t.ref, "%s", want[i].ref);
+		snprintf(t.due_on, sizeof t.due_on, "%s", want[i].due_on);
+		snprintf(t.status, sizeof t.status, "open");
+		t.created_at = rec->created_at;
+		rc = store_task_put(st, &t, 0);
+	}
+	free(want);
+	return rc;
+}
+
+/* Every demo case passes the shipped forms, as a case entered through the API would. */
+static int seed_case(struct store *st, const struct schema *sc, unsigned i, const char *owner, const char *agency_id,
+		     const char *code)
+{
+	static const char *const stages[] = {"registration", "registration", "assessment", "case_plan", "implementation",
+					     "follow_up", "registration", "assessment", "registration", "closed"};
+	const struct formset *fs = schema_formset(sc, "case");
+	json_t *doc = json_object(), *data = demo_case(i), *empty = json_object();
 	record_apply(doc, data);
+	json_t *view = record_output(json_deep_copy(doc));
+	form_calculate(fs, doc, view);
+	struct err e;
+	err_init(&e);
+	int rc = form_check_write(fs, data, empty, view, &e);
+	if (rc)
+		fprintf(stderr, "haven: demo case %u does not fit the forms: %s: %s\n", i, e.field.p, e.msg.p);
+	err_release(&e);
 	struct record rec = {0};
 	token_uuid(rec.id);
 	id_display_new(code, rec.display_id);
 	snprintf(rec.type, sizeof rec.type, "case");
+	snprintf(rec.stage, sizeof rec.stage, "%s", stages[i % 10]);
 	snprintf(rec.status, sizeof rec.status, "%s", i % 10 == 9 ? "closed" : "open");
 	snprintf(rec.owner_id, sizeof rec.owner_id, "%s", owner);
 	snprintf(rec.created_by, sizeof rec.created_by, "%s", owner);
 	snprintf(rec.agency_id, sizeof rec.agency_id, "%s", agency_id);
 	rec.version = 1;
-	rec.created_at = rec.updated_at = clock_now() - (int64_t)(DEMO_CASES - i) * 3600;
-	record_derive(&rec, doc);
-	int rc = store_record_insert(st, &rec, NULL);
+	/* Registered over the last twelve days, so some first tasks are already overdue. */
+	rec.created_at = rec.updated_at = clock_now() - (int64_t)(DEMO_CASES - i) * 6 * 3600;
+	json_t *versions = schema_form_versions(sc, "case");
+	rec.form_versions = json_dumps(versions, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(versions);
+	record_derive(&rec, doc, form_field_restricted(fs, "name_first", view));
+	if (!rc)
+		rc = store_record_insert(st, &rec, NULL);
+	if (!rc)
+		rc = seed_tasks(st, schema_workflow(sc, "case"), &rec);
 	struct audit_event ev = {.client = "cli", .action = "case.create", .record_type = "case", .record_ids = rec.id};
 	struct audit_tx *tx = NULL;
 	if (!rc)
@@ -79,6 +128,8 @@ static int seed_case(struct store *st, unsigned i, const char *owner, const char
 	audit_tx_end(tx, 1);
 	record_release(&rec);
 	json_decref(doc);
+	json_decref(view);
+	json_decref(empty);
 	json_decref(data);
 	return rc;
 }
@@ -98,8 +149,15 @@ int demo_seed(struct store *st, const char *admin_agency_id, int with_admin)
 		if (!rc)
 			memcpy(ids[i], u.id, ID_LEN);
 	}
+	struct schema *sc = NULL;
+	struct err e;
+	err_init(&e);
+	if (!rc && (rc = conf_build(st, &sc, &e)))
+		fprintf(stderr, "haven: %s\n", e.msg.p);
+	err_release(&e);
 	/* Cases belong to the two caseworkers in turn. */
 	for (unsigned i = 0; !rc && i < DEMO_CASES; i++)
-		rc = seed_case(st, i, ids[1 + i % 2], agency, "DSS");
+		rc = seed_case(st, sc, i, ids[1 + i % 2], agency, "DSS");
+	schema_free(sc);
 	return rc;
 }

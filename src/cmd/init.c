@@ -85,6 +85,8 @@ int cmd_init(int argc, char **argv)
 	char admin_agency[ID_LEN];
 	rc = store_begin(st, 1);
 	if (!rc)
+		rc = config_sync(st, NULL, &e);
+	if (!rc)
 		rc = agency_create(st, "Haven Administration", "other", "ADM", admin_agency);
 	if (!rc && admin)
 		rc = cmd_user_insert(st, admin, pw, "admin", admin_agency, "Administrator", 0);
@@ -93,7 +95,7 @@ int cmd_init(int argc, char **argv)
 	if (cmd_commit(st, rc, "db.init", NULL, NULL)) {
 		store_close(st);
 		unlink(db);
-		return cmd_fail("could not create %s", db);
+		return cmd_fail("could not create %s%s%s", db, e.msg.len ? ": " : "", e.msg.p);
 	}
 	store_close(st);
 	printf("created %s (schema %d), audit key %s\n", db, to, key);

@@ -2,6 +2,7 @@
  * transaction), and 'version' prints the program and schema versions. */
 #include "cmd.h"
 #include "version.h"
+#include "sec/audit.h"
 #include <stdio.h>
 
 static const char usage[] = "usage: haven migrate --db PATH\n"
@@ -29,9 +30,20 @@ int cmd_migrate(int argc, char **argv)
 		store_close(st);
 		return cmd_fail("%s", e.msg.p);
 	}
-	store_close(st);
 	printf(from == to ? "schema is current (version %d)\n" : "migrated from version %d to %d\n", from, to);
-	return 0;
+	/* Then the shipped configuration: new forms and fields in, an administrator's edits kept. */
+	char key[4096];
+	cmd_key_path(&o, db, key, sizeof key);
+	int rc = audit_key_load(key, 0, &e);
+	if (!rc)
+		rc = store_begin(st, 1);
+	if (!rc)
+		rc = config_sync(st, stdout, &e);
+	if (cmd_commit(st, rc, "config.sync", NULL, NULL))
+		rc = cmd_fail("configuration: %s", e.msg.len ? e.msg.p : "could not save");
+	store_close(st);
+	err_release(&e);
+	return rc ? 1 : 0;
 }
 
 int cmd_version(int argc, char **argv)

@@ -1,6 +1,7 @@
 /* serve: runs the HTTP server and API until SIGINT or SIGTERM, then drains the audit queue
  * and seals the chain head. */
 #include "cmd.h"
+#include "api/conf.h"
 #include "api/api.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -98,8 +99,10 @@ int cmd_serve(int argc, char **argv)
 	struct timespec second = {1, 0};
 	for (int tick = 0; (sig = sigtimedwait(&set, NULL, &second)) < 0; tick++) {
 		log_flush();
-		if (maint)
+		if (maint) {
 			api_sessions_flush(maint);
+			conf_refresh(maint); /* a configuration imported from the command line */
+		}
 		if (tick % 60)
 			continue;
 		int64_t now = clock_now();

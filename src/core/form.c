@@ -1,6 +1,7 @@
 /* form: form definitions and write checks (see form.h). */
 #include "form.h"
 #include "base/alloc.h"
+#include "base/json.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/text.h"
@@ -11,16 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum ftype { T_TEXT, T_TEXTAREA, T_NUMBER, T_DATE, T_APPROX_DATE, T_SELECT, T_MULTISELECT, T_YESNO,
-	     T_LOCATION, T_SUBFORM, T_TICKBOX, T_ATTACHMENT, T_COUNT };
+enum ftype { T_TEXT, T_TEXTAREA, T_TEXTLIST, T_NUMBER, T_DATE, T_APPROX_DATE, T_SELECT, T_MULTISELECT,
+	     T_YESNO, T_LOCATION, T_SUBFORM, T_TICKBOX, T_ATTACHMENT, T_COUNT };
 
-static const char *const type_names[T_COUNT] = {"text",   "textarea",    "number",   "date",
-						"approx_date", "select", "multiselect", "yesno",
-						"location", "subform", "tickbox", "attachment"};
+static const char *const type_names[T_COUNT] = {"text",	       "textarea", "textlist",    "number", "date",
+						"approx_date", "select",   "multiselect", "yesno",  "location",
+						"subform",     "tickbox",  "attachment"};
 
-/* Default text limits when a field sets none: a line and a page. */
-static const size_t default_max[T_COUNT] = {[T_TEXT] = 500, [T_TEXTAREA] = 20000, [T_LOCATION] = 64,
-					    [T_ATTACHMENT] = 64};
+/* Default text limits when a field sets none: a line and a page (a textlist item is a line). */
+static const size_t default_max[T_COUNT] = {[T_TEXT] = 500,     [T_TEXTAREA] = 20000,  [T_TEXTLIST] = 200,
+					    [T_LOCATION] = 64,  [T_ATTACHMENT] = 64};
+#define MAX_LIST 50 /* items in a textlist */
 
 struct field {
 	const char *name; /* borrowed from the definition */
@@ -35,14 +37,19 @@ struct field {
 	const char *lookup;
 	const json_t *show_if;
 	const json_t *sensitive; /* roles that may read it, or NULL */
+	const json_t *sensitive_if; /* when set, sensitive only while this holds */
+	const json_t *calculated; /* {"when":[{"if":C,"value":V}...]}, or NULL */
+	int readonly;             /* set by Haven only (calculated fields are too) */
+	int integer;              /* a number must be whole */
+	int allow_future;         /* a date may be later than today (due dates, reviews) */
 	struct field *sub;       /* subform fields */
 	size_t nsub;
 };
 
 struct form {
 	json_t *def;
-	const char *id;
-	int version;
+	const char *id, *record_type;
+	int version, order;
 	struct field *fields;
 	size_t n;
 };
@@ -76,15 +83,49 @@ int form_version(const struct form *f)
 	return f->version;
 }
 
+const char *form_record_type(const struct form *f)
+{
+	return f->record_type;
+}
+
+int form_order(const struct form *f)
+{
+	return f->order;
+}
+
+const json_t *form_def(const struct form *f)
+{
+	return f->def;
+}
+
 /* ---- loading ------------------------------------------------------------------------------ */
 
 static int load_fields(const json_t *list, struct field **out, size_t *n, int depth, struct err *e);
 
+/* {"when": [{"if": COND, "value": V}, ...]}: the first rule that holds gives the value. */
+static int load_calculated(struct field *f, struct err *e)
+{
+	const json_t *when = json_object_get(f->calculated, "when");
+	if (!json_is_object(f->calculated) || json_object_size(f->calculated) != 1 || !json_is_array(when) ||
+	    !json_array_size(when))
+		return err_set(e, HV_EINVAL, f->name, "calculated must be {\"when\": [{\"if\": ..., \"value\": ...}]}");
+	size_t i;
+	json_t *rule;
+	json_array_foreach(when, i, rule) {
+		if (!json_is_object(rule) || json_object_size(rule) != 2 || !json_object_get(rule, "value"))
+			return err_set(e, HV_EINVAL, f->name, "each calculated rule has exactly \"if\" and \"value\"");
+		if (cond_check(json_object_get(rule, "if"), e))
+			return -HV_EINVAL;
+	}
+	f->readonly = 1;
+	return 0;
+}
+
 static int load_field(const json_t *d, struct field *f, int depth, struct err *e)
 {
 	static const char *const keys[] = {"name", "type", "required", "min", "max", "max_length", "pattern",
-					   "options", "lookup", "show_if", "sensitive", "fields", "labels",
-					   "help", "calculated", NULL};
+					   "options", "lookup", "show_if", "sensitive", "sensitive_if", "fields",
+					   "labels", "help", "calculated", "readonly", "integer", "allow_future", NULL};
 	f->name = json_string_value(json_object_get(d, "name"));
 	if (!f->name || !*f->name || strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(f->name))
 		return err_set(e, HV_EINVAL, "name", "a field needs a name of lower-case letters, digits and _");
@@ -133,6 +174,19 @@ static int load_field(const json_t *d, struct field *f, int depth, struct err *e
 	f->sensitive = json_object_get(d, "sensitive");
 	if (f->sensitive && !json_is_array(f->sensitive))
 		return err_set(e, HV_EINVAL, f->name, "sensitive lists the roles that may read the field");
+	f->sensitive_if = json_object_get(d, "sensitive_if");
+	if (f->sensitive_if && (!f->sensitive || cond_check(f->sensitive_if, e)))
+		return f->sensitive ? -HV_EINVAL
+				    : err_set(e, HV_EINVAL, f->name, "sensitive_if needs the roles in sensitive");
+	f->readonly = json_is_true(json_object_get(d, "readonly"));
+	f->integer = json_is_true(json_object_get(d, "integer"));
+	f->allow_future = json_is_true(json_object_get(d, "allow_future"));
+	f->calculated = json_object_get(d, "calculated");
+	if (f->calculated) {
+		int rc = load_calculated(f, e);
+		if (rc)
+			return rc;
+	}
 	if (f->type == T_SUBFORM) {
 		if (depth > 2)
 			return err_set(e, HV_EINVAL, f->name, "subforms nest at most two deep");
@@ -164,13 +218,22 @@ static int load_fields(const json_t *list, struct field **out, size_t *n, int de
 
 int form_load(const json_t *def, struct form **out, struct err *e)
 {
+	static const char *const keys[] = {"id", "version", "record_type", "order", "draft", "labels", "help", "fields", NULL};
+	if (!json_is_object(def))
+		return err_set(e, HV_EINVAL, NULL, "a form definition is an object");
 	struct form *f = xcalloc(1, sizeof *f);
 	f->def = json_deep_copy(def);
 	f->id = json_string_value(json_object_get(f->def, "id"));
+	f->record_type = json_string_value(json_object_get(f->def, "record_type"));
 	f->version = (int)json_integer_value(json_object_get(f->def, "version"));
-	int rc = 0;
-	if (!f->id || !*f->id)
-		rc = err_set(e, HV_EINVAL, "id", "a form needs an id");
+	f->order = (int)json_integer_value(json_object_get(f->def, "order"));
+	if (!f->record_type)
+		f->record_type = "case";
+	int rc = json_only_keys(f->def, keys, e);
+	if (rc)
+		(void)0; /* the member is named in e */
+	else if (!f->id || !*f->id || strspn(f->id, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(f->id))
+		rc = err_set(e, HV_EINVAL, "id", "a form needs an id of lower-case letters, digits and _");
 	else if (f->version < 1)
 		rc = err_set(e, HV_EINVAL, "version", "form %s needs a version of 1 or more", f->id);
 	else
@@ -194,6 +257,8 @@ static int has_value(const json_t *v)
 static int option_ok(const struct formset *fs, const struct field *f, const json_t *v)
 {
 	const json_t *opts = f->options ? f->options : json_object_get(fs->lookups, f->lookup);
+	if (json_is_object(opts)) /* a lookup: {"labels":..., "values":[...]} */
+		opts = json_object_get(opts, "values");
 	size_t i;
 	json_t *o;
 	json_array_foreach(opts, i, o) {
@@ -218,6 +283,16 @@ static int text_ok(const struct field *f, const json_t *v, const char *path, str
 static int check_rows(const struct formset *fs, const struct field *f, const json_t *rows, const char *path,
 		      int depth, struct err *e);
 
+static int date_ok(const struct field *f, const char *s, const char *path, struct err *e)
+{
+	int y, m, d;
+	if (!f->allow_future)
+		return clock_check_date(s, path, e);
+	if (!s || clock_parse_date(s, &y, &m, &d))
+		return err_set(e, HV_EVALID, path, "must be a date as YYYY-MM-DD");
+	return 0;
+}
+
 static int value_ok(const struct formset *fs, const struct field *f, const json_t *v, const char *path, int depth,
 		    struct err *e)
 {
@@ -229,22 +304,35 @@ static int value_ok(const struct formset *fs, const struct field *f, const json_
 	case T_LOCATION:
 	case T_ATTACHMENT:
 		return text_ok(f, v, path, e);
+	case T_TEXTLIST:
+		if (!json_is_array(v) || json_array_size(v) > MAX_LIST)
+			return err_set(e, HV_EVALID, path, "must be a list of at most %d texts", MAX_LIST);
+		json_array_foreach(v, i, x) {
+			int rc = text_ok(f, x, path, e);
+			if (rc)
+				return rc;
+			if (!json_string_length(x))
+				return err_set(e, HV_EVALID, path, "must not contain empty entries");
+		}
+		return 0;
 	case T_NUMBER:
 		if (!json_is_number(v) || !isfinite(json_number_value(v)))
 			return err_set(e, HV_EVALID, path, "must be a number");
+		if (f->integer && !json_is_integer(v))
+			return err_set(e, HV_EVALID, path, "must be a whole number");
 		if (f->has_min && json_number_value(v) < f->min)
 			return err_set(e, HV_EVALID, path, "must be at least %g", f->min);
 		if (f->has_max && json_number_value(v) > f->max)
 			return err_set(e, HV_EVALID, path, "must be at most %g", f->max);
 		return 0;
 	case T_DATE:
-		return clock_check_date(json_string_value(v), path, e);
+		return date_ok(f, json_string_value(v), path, e);
 	case T_APPROX_DATE:
 		if (!json_is_object(v) || json_object_size(v) > 2 ||
 		    (json_object_get(v, "estimated") && !json_is_boolean(json_object_get(v, "estimated"))) ||
 		    json_object_size(v) != 1 + (json_object_get(v, "estimated") != NULL))
 			return err_set(e, HV_EVALID, path, "must be {\"value\": date, \"estimated\": true or false}");
-		return clock_check_date(json_string_value(json_object_get(v, "value")), path, e);
+		return date_ok(f, json_string_value(json_object_get(v, "value")), path, e);
 	case T_SELECT:
 		return option_ok(fs, f, v) ? 0 : err_set(e, HV_EVALID, path, "is not one of the options");
 	case T_MULTISELECT:
@@ -296,8 +384,12 @@ static int check_object(const struct formset *fs, const struct field *fields, si
 	json_object_foreach((json_t *)obj, key, v) {
 		const struct field *f = lookup ? lookup(fs, key) : find_in(fields, n, key);
 		snprintf(path, sizeof path, "%s%s", prefix, key);
+		if (!f && lookup && json_is_null(v))
+			continue; /* clearing a value a field removed from the forms left behind */
 		if (!f)
 			return err_set(e, HV_EVALID, path, "unknown field");
+		if (f->readonly)
+			return err_set(e, HV_EVALID, path, "is set by Haven and cannot be written");
 		if (json_is_null(v))
 			continue;
 		int rc = value_ok(fs, f, v, path, depth, e);
@@ -335,18 +427,21 @@ static int check_rows(const struct formset *fs, const struct field *f, const jso
 	return 0;
 }
 
-int form_check_write(const struct formset *fs, const json_t *patch, const json_t *after, struct err *e)
+int form_check_write(const struct formset *fs, const json_t *patch, const json_t *before, const json_t *after,
+		     struct err *e)
 {
 	if (!json_is_object(patch))
 		return err_set(e, HV_EVALID, "data", "must be an object");
 	int rc = check_object(fs, NULL, 0, find, patch, "", 0, e);
-	/* A value whose condition is false in the resulting document is refused, whether this
-	 * write set it or a condition it changed now excludes it: the client clears it (null). */
+	/* A value whose condition is false in the resulting document is refused when this write
+	 * set it or made its condition false: the client clears it (null). A value a later form
+	 * version excluded is left alone until someone edits it. */
 	for (size_t i = 0; !rc && i < fs->n; i++)
 		for (size_t k = 0; !rc && k < fs->forms[i]->n; k++) {
 			const struct field *f = &fs->forms[i]->fields[k];
-			if (f->show_if && has_value(json_object_get(after, f->name)) && !cond_eval(f->show_if, after))
-				rc = err_set(e, HV_EVALID, f->name, "does not apply to this case (its condition is not met)");
+			if (f->show_if && has_value(json_object_get(after, f->name)) && !cond_eval(f->show_if, after) &&
+			    (json_object_get(patch, f->name) || cond_eval(f->show_if, before)))
+				rc = err_set(e, HV_EVALID, f->name, "does not apply to this record (its condition is not met)");
 		}
 	return rc;
 }
@@ -368,13 +463,76 @@ int form_check_complete(const struct formset *fs, const char *id, const json_t *
 	return err_set(e, HV_ENOTFOUND, "form", "no form %s", id);
 }
 
-int form_field_readable(const struct formset *fs, const char *name, const char *role)
+static int role_listed(const json_t *roles, const char *role)
 {
-	const struct field *f = find(fs, name);
-	if (!f || !f->sensitive)
-		return 1;
 	size_t i;
 	json_t *r;
-	json_array_foreach(f->sensitive, i, r) if (json_is_string(r) && !strcmp(json_string_value(r), role)) return 1;
+	json_array_foreach(roles, i, r) if (json_is_string(r) && !strcmp(json_string_value(r), role)) return 1;
 	return 0;
+}
+
+/* Whether f is restricted for doc: always when sensitive, or only while sensitive_if holds
+ * (doc NULL: as if it held — "may this role ever read it"). */
+static int restricted(const struct field *f, const json_t *doc)
+{
+	return f->sensitive && (!f->sensitive_if || !doc || cond_eval(f->sensitive_if, doc));
+}
+
+int form_field_restricted(const struct formset *fs, const char *name, const json_t *doc)
+{
+	const struct field *f = find(fs, name);
+	return f && restricted(f, doc);
+}
+
+int form_field_readable(const struct formset *fs, const char *name, const char *role, const json_t *doc)
+{
+	const struct field *f = find(fs, name);
+	return !f || !restricted(f, doc) || role_listed(f->sensitive, role);
+}
+
+int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t *hidden)
+{
+	int n = 0;
+	json_t *orig = json_copy(doc); /* conditions see the whole record, not what is left */
+	for (size_t i = 0; i < fs->n; i++)
+		for (size_t k = 0; k < fs->forms[i]->n; k++) {
+			const struct field *f = &fs->forms[i]->fields[k];
+			if (!restricted(f, orig) || role_listed(f->sensitive, role))
+				continue;
+			if (json_object_get(doc, f->name) && hidden)
+				json_array_append_new(hidden, json_string(f->name));
+			n += !json_object_del(doc, f->name);
+		}
+	json_decref(orig);
+	return n;
+}
+
+void form_calculate(const struct formset *fs, json_t *doc, json_t *view)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		for (size_t k = 0; k < fs->forms[i]->n; k++) {
+			const struct field *f = &fs->forms[i]->fields[k];
+			if (!f->calculated)
+				continue;
+			json_t *value = NULL, *rule;
+			size_t r;
+			json_array_foreach(json_object_get(f->calculated, "when"), r, rule) {
+				if (cond_eval(json_object_get(rule, "if"), view)) {
+					value = json_object_get(rule, "value");
+					break;
+				}
+			}
+			if (value) {
+				json_object_set(doc, f->name, value);
+				json_object_set(view, f->name, value);
+			} else {
+				json_object_del(doc, f->name);
+				json_object_del(view, f->name);
+			}
+		}
+}
+
+int form_has_field(const struct formset *fs, const char *name)
+{
+	return find(fs, name) != NULL;
 }

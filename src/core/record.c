@@ -7,139 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum ftype { F_TEXT, F_TEXTLIST, F_ENUM, F_DATE, F_BOOL, F_AGE, F_COUNTRIES, F_READONLY };
-
-static const char *const sexes[] = {"female", "male", "other", "unknown", NULL};
-static const char *const risks[] = {"low", "medium", "high", NULL};
-static const char *const yesno[] = {"yes", "no", "unknown", NULL};
-
-static const struct field {
-	const char *name;
-	enum ftype type;
-	const char *const *values;
-	size_t max; /* characters for text, items for lists */
-} fields[] = {
-	{"name_first", F_TEXT, NULL, 200},
-	{"name_last", F_TEXT, NULL, 200},
-	{"name_other", F_TEXTLIST, NULL, 20},
-	{"sex", F_ENUM, sexes, 0},
-	{"date_of_birth", F_DATE, NULL, 0},
-	{"date_of_birth_estimated", F_BOOL, NULL, 0},
-	{"age", F_AGE, NULL, 0},
-	{"age_stated_on", F_READONLY, NULL, 0},
-	{"nationality", F_COUNTRIES, NULL, 10},
-	{"languages", F_TEXTLIST, NULL, 20},
-	{"location_current", F_TEXT, NULL, 500},
-	{"protection_concerns", F_TEXTLIST, NULL, 50},
-	{"risk_level", F_ENUM, risks, 0},
-	{"consent_for_services", F_ENUM, yesno, 0},
-	{"disclosure_other_orgs", F_ENUM, yesno, 0},
-	{"consent_for_tracing", F_ENUM, yesno, 0},
-};
-
 const char *const record_summary_fields[] = {"name_first", "name_last", "sex", "risk_level", NULL};
-
-static const struct field *find(const char *name)
-{
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
-		if (!strcmp(fields[i].name, name))
-			return &fields[i];
-	return NULL;
-}
-
-static int check_text(const char *name, const json_t *v, size_t max, struct err *e)
-{
-	if (!json_is_string(v))
-		return err_set(e, HV_EVALID, name, "must be a string");
-	const char *s = json_string_value(v);
-	if (!text_valid_utf8(s, json_string_length(v)))
-		return err_set(e, HV_EVALID, name, "must be valid UTF-8 text without NUL characters");
-	if (text_codepoints(s) > max)
-		return err_set(e, HV_EVALID, name, "must be at most %zu characters", max);
-	return 0;
-}
-
-static int in_list(const char *s, const char *const *values)
-{
-	for (; *values; values++)
-		if (!strcmp(s, *values))
-			return 1;
-	return 0;
-}
-
-static int check_list(const struct field *f, const json_t *v, struct err *e)
-{
-	if (!json_is_array(v))
-		return err_set(e, HV_EVALID, f->name, "must be a list");
-	if (json_array_size(v) > f->max)
-		return err_set(e, HV_EVALID, f->name, "must have at most %zu items", f->max);
-	size_t i;
-	json_t *item;
-	json_array_foreach(v, i, item) {
-		if (f->type == F_COUNTRIES) {
-			const char *s = json_string_value(item);
-			if (!s || strlen(s) != 3 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-				return err_set(e, HV_EVALID, f->name, "must be ISO 3166-1 alpha-3 codes such as SYR");
-		} else {
-			int rc = check_text(f->name, item, 200, e);
-			if (rc)
-				return rc;
-			if (!*json_string_value(item))
-				return err_set(e, HV_EVALID, f->name, "must not contain empty entries");
-		}
-	}
-	return 0;
-}
-
-static int check_field(const struct field *f, const json_t *v, struct err *e)
-{
-	switch (f->type) {
-	case F_TEXT:
-		return check_text(f->name, v, f->max, e);
-	case F_TEXTLIST:
-	case F_COUNTRIES:
-		return check_list(f, v, e);
-	case F_ENUM:
-		if (!json_is_string(v) || !in_list(json_string_value(v), f->values))
-			return err_set(e, HV_EVALID, f->name, "must be one of the allowed values");
-		return 0;
-	case F_DATE:
-		return clock_check_date(json_string_value(v), f->name, e);
-	case F_BOOL:
-		return json_is_boolean(v) ? 0 : err_set(e, HV_EVALID, f->name, "must be true or false");
-	case F_AGE:
-		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 120)
-			return err_set(e, HV_EVALID, f->name, "must be a whole number of years from 0 to 120");
-		return 0;
-	case F_READONLY:
-		return err_set(e, HV_EVALID, f->name, "is set by Haven and cannot be written");
-	}
-	return 0;
-}
-
-int record_check(const json_t *data, int is_patch, struct err *e)
-{
-	if (!json_is_object(data))
-		return err_set(e, HV_EVALID, "data", "must be an object");
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)data, key, v) {
-		const struct field *f = find(key);
-		if (!f)
-			return err_set(e, HV_EVALID, key, "unknown field");
-		if (json_is_null(v)) {
-			if (!is_patch)
-				continue;
-			if (f->type == F_READONLY)
-				return check_field(f, v, e);
-			continue;
-		}
-		int rc = check_field(f, v, e);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
 
 /* RFC 7396: objects merge recursively, null removes, anything else replaces. */
 static void merge(json_t *target, const json_t *patch)
@@ -174,7 +42,8 @@ void record_apply(json_t *doc, const json_t *patch)
 		json_object_del(doc, "age_stated_on");
 		if (!json_object_get(patch, "date_of_birth_estimated"))
 			json_object_set_new(doc, "date_of_birth_estimated", json_false());
-	} else if (json_is_integer(age)) {
+	} else if (json_is_integer(age) && json_integer_value(age) >= 0 && json_integer_value(age) <= 150) {
+		/* (Out of range, it is left for the form check to refuse.) */
 		int y, m, d;
 		char buf[16];
 		clock_today(&y, &m, &d);
@@ -245,25 +114,40 @@ int record_search_key(const json_t *doc, const char *display_id, struct buf *key
 {
 	add_folded(key, json_string_value(json_object_get(doc, "name_first")), 1);
 	add_folded(key, json_string_value(json_object_get(doc, "name_last")), 1);
+	add_folded(key, json_string_value(json_object_get(doc, "family_name")), 1);
 	size_t i;
 	json_t *alias;
 	json_array_foreach(json_object_get(doc, "name_other"), i, alias)
 		add_folded(key, json_string_value(alias), 1);
-	add_folded(key, display_id, 0); /* one token: its symbols are not words */
+	if (display_id)
+		add_folded(key, display_id, 0); /* one token: its symbols are not words */
 	add_folded(sort, json_string_value(json_object_get(doc, "name_last")), 0);
 	add_folded(sort, json_string_value(json_object_get(doc, "name_first")), 0);
+	add_folded(sort, json_string_value(json_object_get(doc, "family_name")), 0);
 	return 0;
 }
 
-void record_derive(struct record *rec, const json_t *doc)
+void record_derive(struct record *rec, const json_t *doc, int name_hidden)
 {
-	struct buf key = BUF_INIT, sort = BUF_INIT;
+	struct buf key = BUF_INIT, sort = BUF_INIT, hidden = BUF_INIT;
 	const char *risk = json_string_value(json_object_get(doc, "risk_level"));
-	record_search_key(doc, rec->display_id, &key, &sort);
 	free(rec->search_key);
+	free(rec->hidden_key);
 	free(rec->sort_name);
 	free(rec->data);
+	rec->name_hidden = name_hidden;
+	if (name_hidden) {
+		/* Names go to the index only some roles search; the sort key gives nothing away
+		 * and puts such records last (U+10FFFF sorts after any name). */
+		record_search_key(doc, NULL, &hidden, &sort);
+		buf_reset(&sort);
+		buf_adds(&sort, "\xf4\x8f\xbf\xbf");
+		add_folded(&key, rec->display_id, 0);
+	} else {
+		record_search_key(doc, rec->display_id, &key, &sort);
+	}
 	rec->search_key = buf_detach(&key);
+	rec->hidden_key = buf_detach(&hidden);
 	rec->sort_name = buf_detach(&sort);
 	rec->data = json_dumps(doc, JSON_COMPACT);
 	snprintf(rec->risk_level, sizeof rec->risk_level, "%s", risk ? risk : "");

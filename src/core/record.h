@@ -1,25 +1,23 @@
-/* record: the rules of a case document in this round — the field table, validation of a
- * create or a JSON merge patch (RFC 7396), the stated-age rule, the values derived on output
- * (current age) and the folded search key. Pure: no store, no HTTP. */
+/* record: the rules every record document follows whatever its forms — a JSON merge patch
+ * (RFC 7396), the stated-age rule, the values derived on output (current age), the folded
+ * search key. Fields and their values are the forms' business (core/form). Pure: no store,
+ * no HTTP. */
 #ifndef HV_RECORD_H
 #define HV_RECORD_H
 #include <jansson.h>
 #include "base/buf.h"
 #include "base/err.h"
 
-/* Checks a client's data object (create body or merge patch): known fields, types, values.
- * null is allowed in a patch (it clears a field). Errors name the field (422). */
-int record_check(const json_t *data, int is_patch, struct err *e);
 /* Applies patch to doc (RFC 7396) and the stated-age rule; doc is modified in place. */
 void record_apply(json_t *doc, const json_t *patch);
 /* Adds the derived output fields (age) to doc, which becomes the client's view; returns doc. */
 json_t *record_output(json_t *doc);
 /* Folded search key (" first last aliases display_id") and sort name. */
 int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort);
-/* Fills a record's derived columns (document text, risk level, search key, sort name) from
- * its document. */
+/* Fills a record's derived columns (document text, risk level, search keys, sort name) from
+ * its document. With name_hidden the names go to the hidden index only (see store.h). */
 struct record;
-void record_derive(struct record *rec, const json_t *doc);
+void record_derive(struct record *rec, const json_t *doc, int name_hidden);
 /* The field names, for the list of fields a summary includes. */
 extern const char *const record_summary_fields[];
 

@@ -67,9 +67,13 @@ struct record {
 	int64_t version;
 	int64_t created_at, updated_at;
 	int deleted;
-	char *data;        /* JSON document text, owned */
-	char *search_key;  /* folded search text (write only), owned */
-	char *sort_name;   /* folded name for sorting (write only), owned */
+	char stage[32];      /* workflow stage */
+	int name_hidden;     /* the name is readable only by some roles */
+	char *data;          /* JSON document text, owned */
+	char *form_versions; /* {"form": version} it was last written under, owned */
+	char *search_key;    /* folded search text (write only), owned */
+	char *hidden_key;    /* folded names of a name_hidden record (write only), owned */
+	char *sort_name;     /* folded name for sorting (write only), owned */
 };
 
 /* Who may see what, in the store's terms (built by core/perm from the policy table). */
@@ -85,6 +89,8 @@ struct record_query {
 	struct scope scope;
 	const char *type;       /* "case" */
 	const char *status;     /* NULL = any */
+	const char *stage;      /* NULL = any */
+	int hidden_names;       /* the text query may match names of name_hidden records */
 	const char *risk_level; /* NULL = any */
 	int mine;               /* owner or assigned is the user in scope.user_id */
 	const char *q;          /* folded substring, NULL = no text filter */
@@ -144,6 +150,60 @@ struct audit_seal {
 	char hash[65];
 	char sig[129];
 	int64_t at_ms;
+};
+
+/* A configuration document (see core/schema.h): a form, a lookup or a workflow. */
+struct config_doc {
+	char kind[16];
+	char name[64];
+	int64_t version;
+	char *body;    /* JSON text, owned */
+	char *shipped; /* the shipped text it was last synced from, '' if made here; owned */
+	int64_t updated_at;
+	char updated_by[ID_LEN];
+};
+
+/* An administrative area: p-code, level (0 = country), parent p-code, names by locale. */
+struct location {
+	char pcode[32];
+	int level;
+	char parent[32];
+	char *names; /* JSON {"en": ...}, owned */
+};
+
+struct task {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char display_id[24];
+	char record_type[16];
+	char rule[64];
+	char ref[24];
+	char *title; /* owned; may hold case data (a plan goal) */
+	char due_on[11];
+	char status[12]; /* open, done, cancelled */
+	int64_t created_at, done_at;
+	char done_by[ID_LEN];
+};
+
+struct task_query {
+	struct scope scope; /* over the tasks' records */
+	const char *status; /* NULL = any */
+	const char *due_before; /* YYYY-MM-DD: due strictly before (overdue), or NULL */
+	const char *record_id;  /* NULL = any */
+	int page, per;
+};
+
+struct approval {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char kind[32];
+	char to_stage[32];
+	char status[12]; /* pending, approved, rejected */
+	char requested_by[ID_LEN];
+	int64_t requested_at;
+	char decided_by[ID_LEN];
+	int64_t decided_at;
+	char *comment; /* owned */
 };
 
 struct store;
@@ -231,6 +291,42 @@ int store_seal_insert(struct store *st, const struct audit_seal *s);
 int store_seal_latest(struct store *st, struct audit_seal *out);
 void audit_entry_release(struct audit_entry *a);
 void audit_list_free(struct audit_entry *a, size_t n);
+
+/* Configuration documents. put inserts (expected 0) or replaces the document whose stored
+ * version is expected, storing version expected + 1, and keeps every version; -HV_ESTALE when
+ * the stored version differs. The generation is the number of the latest change. */
+int store_config_list(struct store *st, struct config_doc **out, size_t *n);
+int store_config_get(struct store *st, const char *kind, const char *name, struct config_doc *out);
+int store_config_put(struct store *st, const struct config_doc *d, int64_t expected, struct err *e);
+int64_t store_config_generation(struct store *st);
+void config_doc_release(struct config_doc *d);
+void config_list_free(struct config_doc *d, size_t n);
+
+int store_location_put(struct store *st, const struct location *l);
+int store_location_get(struct store *st, const char *pcode, struct location *out);
+/* The children of parent ("" = the top level); every area when parent is NULL. */
+int store_location_list(struct store *st, const char *parent, struct location **out, size_t *n);
+void location_list_free(struct location *l, size_t n);
+
+/* Tasks. insert keeps an existing task with the same (record, rule, ref) and updates its due
+ * date, title and status only when refresh is set (tasks derived from a document). */
+int store_task_put(struct store *st, const struct task *t, int refresh);
+int store_task_get(struct store *st, const char *id, struct task *out);
+/* Sets the status of one task (id), or of a record's open tasks of a rule (rule NULL: all). */
+int store_task_set_status(struct store *st, const char *id, const char *status, int64_t at, const char *user_id);
+int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *status, int64_t at,
+			  const char *user_id);
+/* Deletes a record's tasks of rule whose ref is not listed (refs: n strings). */
+int store_task_prune(struct store *st, const char *record_id, const char *rule, char (*refs)[24], size_t n);
+int store_task_query(struct store *st, const struct task_query *q, struct task **out, size_t *n, int64_t *total);
+void task_list_free(struct task *t, size_t n);
+
+int store_approval_insert(struct store *st, const struct approval *a);
+/* The pending approval of kind on a record: 0, or -HV_ENOTFOUND. */
+int store_approval_pending(struct store *st, const char *record_id, const char *kind, struct approval *out);
+int store_approval_decide(struct store *st, const struct approval *a);
+int store_approval_list(struct store *st, const char *record_id, struct approval **out, size_t *n);
+void approval_list_free(struct approval *a, size_t n);
 
 /* Maintenance */
 int store_backup(struct store *st, const char *dest_path, struct err *e);

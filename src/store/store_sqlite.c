@@ -620,7 +620,9 @@ int store_expired_delete(struct store *st, int64_t idle_before, int64_t created_
 /* ---- records ----------------------------------------------------------------------------- */
 
 #define REC_COLS "r.id, r.display_id, r.type, r.status, r.risk_level, r.owner_id, r.agency_id," \
-		 " r.created_by, r.version, r.created_at, r.updated_at, r.deleted, r.data"
+		 " r.created_by, r.version, r.created_at, r.updated_at, r.deleted, r.data, r.stage," \
+		 " r.name_hidden, r.form_versions"
+#define REC_NCOLS 16
 
 static void record_row(sqlite3_stmt *s, struct record *r)
 {
@@ -638,14 +640,19 @@ static void record_row(sqlite3_stmt *s, struct record *r)
 	r->updated_at = ci(s, 10);
 	r->deleted = (int)ci(s, 11);
 	r->data = dup(s, 12);
+	cpy(s, 13, r->stage, sizeof r->stage);
+	r->name_hidden = (int)ci(s, 14);
+	r->form_versions = dup(s, 15);
 }
 
 void record_release(struct record *r)
 {
 	free(r->data);
 	free(r->search_key);
+	free(r->hidden_key);
 	free(r->sort_name);
-	r->data = r->search_key = r->sort_name = NULL;
+	free(r->form_versions);
+	r->data = r->search_key = r->hidden_key = r->sort_name = r->form_versions = NULL;
 }
 
 void record_list_release(struct record_list *l)
@@ -657,24 +664,38 @@ void record_list_release(struct record_list *l)
 	l->n = 0;
 }
 
-static int search_key_set(struct store *st, const char *id, const char *key, struct err *e)
+/* Replaces a record's entries in both search indexes (the hidden one only holds the names
+ * of name_hidden records). */
+static int search_key_set(struct store *st, const struct record *r, struct err *e)
 {
-	sqlite3_stmt *s = stmt(st, "DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)");
-	bt(s, 1, id);
-	int rc = run(st, s, e, "search entry");
-	if (rc || !key)
-		return rc;
-	s = stmt(st, "INSERT INTO record_search(rowid, key) SELECT seq, ?2 FROM records WHERE id = ?1");
-	bt(s, 1, id);
-	bt(s, 2, key);
-	return run(st, s, e, "search entry");
+	static const char *const del[] = {
+		"DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
+		"DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)"};
+	static const char *const ins[] = {
+		"INSERT INTO record_search(rowid, key) SELECT seq, ?2 FROM records WHERE id = ?1",
+		"INSERT INTO record_search_hidden(rowid, key) SELECT seq, ?2 FROM records WHERE id = ?1"};
+	const char *keys[] = {r->search_key, r->hidden_key};
+	int rc = 0;
+	for (int i = 0; !rc && i < 2; i++) {
+		sqlite3_stmt *s = stmt(st, del[i]);
+		bt(s, 1, r->id);
+		rc = run(st, s, e, "search entry");
+		if (rc || !keys[i] || !*keys[i])
+			continue;
+		s = stmt(st, ins[i]);
+		bt(s, 1, r->id);
+		bt(s, 2, keys[i]);
+		rc = run(st, s, e, "search entry");
+	}
+	return rc;
 }
 
 int store_record_insert(struct store *st, const struct record *r, struct err *e)
 {
 	sqlite3_stmt *s = stmt(st, "INSERT INTO records(id, display_id, type, status, risk_level, owner_id,"
-				   " agency_id, created_by, version, created_at, updated_at, deleted, sort_name, data)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13)");
+				   " agency_id, created_by, version, created_at, updated_at, deleted, sort_name, data,"
+				   " stage, name_hidden, form_versions)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14, ?15, ?16)");
 	bt(s, 1, r->id);
 	bt(s, 2, r->display_id);
 	bt(s, 3, r->type);
@@ -688,8 +709,11 @@ int store_record_insert(struct store *st, const struct record *r, struct err *e)
 	bi(s, 11, r->updated_at);
 	bt(s, 12, r->sort_name ? r->sort_name : "");
 	bt(s, 13, r->data);
+	bt(s, 14, r->stage);
+	bi(s, 15, r->name_hidden);
+	bt(s, 16, r->form_versions ? r->form_versions : "{}");
 	int rc = run(st, s, e, "a record with this id");
-	return rc ? rc : search_key_set(st, r->id, r->search_key, e);
+	return rc ? rc : search_key_set(st, r, e);
 }
 
 int store_record_get(struct store *st, const char *id, struct record *out)
@@ -720,7 +744,8 @@ int store_record_update(struct store *st, const struct record *r, int64_t expect
 {
 	/* sort_name NULL: not re-derived by this change (assign, delete), keep the stored one. */
 	sqlite3_stmt *s = stmt(st, "UPDATE records SET status = ?2, risk_level = ?3, owner_id = ?4, version = ?5,"
-				   " updated_at = ?6, deleted = ?7, sort_name = coalesce(?8, sort_name), data = ?9"
+				   " updated_at = ?6, deleted = ?7, sort_name = coalesce(?8, sort_name), data = ?9,"
+				   " stage = ?11, name_hidden = ?12, form_versions = coalesce(?13, form_versions)"
 				   " WHERE id = ?1 AND version = ?10");
 	bt(s, 1, r->id);
 	bt(s, 2, r->status);
@@ -732,13 +757,16 @@ int store_record_update(struct store *st, const struct record *r, int64_t expect
 	bt(s, 8, r->sort_name);
 	bt(s, 9, r->data);
 	bi(s, 10, expected);
+	bt(s, 11, r->stage);
+	bi(s, 12, r->name_hidden);
+	bt(s, 13, r->form_versions);
 	int rc = run(st, s, e, "record");
 	if (rc)
 		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return err_set(e, HV_ESTALE, NULL, "the record was changed by someone else (version %lld is not current)",
 			       (long long)expected);
-	return r->search_key ? search_key_set(st, r->id, r->search_key, e) : 0;
+	return r->search_key ? search_key_set(st, r, e) : 0;
 }
 
 /* The visibility predicate for a scope over alias r; parameters ?1 user, ?2 agency, ?3 since. */
@@ -803,6 +831,8 @@ static void where_sql(struct buf *b, const struct record_query *q)
 	buf_addf(b, " WHERE r.deleted = 0 AND r.type = ?4 AND %s", scope_sql(q->scope.kind));
 	if (q->status)
 		buf_adds(b, " AND r.status = ?5");
+	if (q->stage)
+		buf_adds(b, " AND r.stage = ?10");
 	if (q->risk_level)
 		buf_adds(b, " AND r.risk_level = ?6");
 	if (q->mine)
@@ -814,11 +844,16 @@ static void where_sql(struct buf *b, const struct record_query *q)
  * trigram index (a phrase query is a substring match); one or two scan word prefixes. */
 static void from_sql(struct buf *b, const struct record_query *q)
 {
-	if (!q->q)
+	if (!q->q) {
 		buf_adds(b, " FROM records r");
-	else
-		buf_addf(b, " FROM (SELECT rowid AS seq FROM record_search WHERE %s) m CROSS JOIN records r"
-			    " ON r.seq = m.seq", q->q && text_codepoints(q->q) >= 3 ? "record_search MATCH ?7" : "key LIKE ?7 ESCAPE '\\'");
+		return;
+	}
+	int phrase = text_codepoints(q->q) >= 3;
+	buf_addf(b, " FROM (SELECT rowid AS seq FROM record_search WHERE %s", phrase ? "record_search MATCH ?7" : "key LIKE ?7 ESCAPE '\\'");
+	if (q->hidden_names)
+		buf_addf(b, " UNION SELECT rowid FROM record_search_hidden WHERE %s",
+			 phrase ? "record_search_hidden MATCH ?7" : "key LIKE ?7 ESCAPE '\\'");
+	buf_adds(b, ") m CROSS JOIN records r ON r.seq = m.seq");
 }
 
 static void query_bind(sqlite3_stmt *s, const struct record_query *q, const char *pattern)
@@ -828,6 +863,7 @@ static void query_bind(sqlite3_stmt *s, const struct record_query *q, const char
 	bt(s, 5, q->status);
 	bt(s, 6, q->risk_level);
 	bt(s, 7, pattern);
+	bt(s, 10, q->stage);
 }
 
 /* The text pattern for the folded query: a quoted FTS5 phrase (quotes doubled) for three or
@@ -872,7 +908,7 @@ int store_record_query(struct store *st, const struct record_query *q, struct re
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && out->n < (size_t)q->per) {
 		record_row(s, &out->items[out->n++]);
-		out->total = ci(s, 13);
+		out->total = ci(s, REC_NCOLS);
 	}
 	sqlite3_reset(s);
 	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(st, rc, NULL, "record list");
@@ -900,6 +936,9 @@ int store_record_purge(struct store *st, const char *id)
 {
 	static const char *const sql[] = {
 		"DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
+		"DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
+		"DELETE FROM tasks WHERE record_id = ?1",
+		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",
 		"DELETE FROM record_assignees WHERE record_id = ?1",
@@ -911,11 +950,12 @@ int store_record_purge(struct store *st, const char *id)
 		int rc = run(st, s, NULL, "purge");
 		if (rc)
 			return rc;
-		if (i == 4 && sqlite3_changes(st->db) == 0)
+		if (i == sizeof sql / sizeof *sql - 1 && sqlite3_changes(st->db) == 0)
 			return -HV_ENOTFOUND;
 	}
-	/* Merge the trigram index so no segment keeps the erased name's tokens. */
-	return exec(st, "INSERT INTO record_search(record_search) VALUES ('optimize')", NULL);
+	/* Merge the trigram indexes so no segment keeps the erased name's tokens. */
+	int rc = exec(st, "INSERT INTO record_search(record_search) VALUES ('optimize')", NULL);
+	return rc ? rc : exec(st, "INSERT INTO record_search_hidden(record_search_hidden) VALUES ('optimize')", NULL);
 }
 
 /* ---- assignment, history, notes ---------------------------------------------------------- */
@@ -1310,4 +1350,415 @@ int store_checkpoint(struct store *st, int truncate)
 void store_autocheckpoint(struct store *st, int on)
 {
 	sqlite3_wal_autocheckpoint(st->db, on ? 1000 : 0 /* SQLite's default: 1000 pages */);
+}
+
+/* ---- lists ------------------------------------------------------------------------------- */
+
+/* Steps s to the end, appending one element of size sz per row through row(); on failure the
+ * partial list is freed through release() and nothing is left for the caller. */
+static int collect(struct store *st, sqlite3_stmt *s, void **out, size_t *n, size_t sz,
+		   void (*row)(sqlite3_stmt *, void *), void (*release)(void *, size_t), const char *what)
+{
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 8, sz);
+		row(s, (char *)*out + sz * (*n)++);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	release(*out, *n);
+	*out = NULL;
+	*n = 0;
+	return fail(st, rc, NULL, what);
+}
+
+/* ---- configuration ----------------------------------------------------------------------- */
+
+#define CONFIG_COLS "kind, name, version, body, shipped, updated_at, updated_by"
+
+static void config_row(sqlite3_stmt *s, void *p)
+{
+	struct config_doc *d = p;
+	memset(d, 0, sizeof *d);
+	cpy(s, 0, d->kind, sizeof d->kind);
+	cpy(s, 1, d->name, sizeof d->name);
+	d->version = ci(s, 2);
+	d->body = dup(s, 3);
+	d->shipped = dup(s, 4);
+	d->updated_at = ci(s, 5);
+	cpy(s, 6, d->updated_by, sizeof d->updated_by);
+}
+
+void config_doc_release(struct config_doc *d)
+{
+	free(d->body);
+	free(d->shipped);
+	d->body = d->shipped = NULL;
+}
+
+void config_list_free(struct config_doc *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		config_doc_release(&d[i]);
+	free(d);
+}
+
+static void config_list_free_v(void *d, size_t n)
+{
+	config_list_free(d, n);
+}
+
+int store_config_list(struct store *st, struct config_doc **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " CONFIG_COLS " FROM config ORDER BY kind, name");
+	return collect(st, s, (void **)out, n, sizeof **out, config_row, config_list_free_v, "config list");
+}
+
+int store_config_get(struct store *st, const char *kind, const char *name, struct config_doc *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " CONFIG_COLS " FROM config WHERE kind = ?1 AND name = ?2");
+	bt(s, 1, kind);
+	bt(s, 2, name);
+	int rc = one(st, s);
+	if (!rc) {
+		config_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_config_put(struct store *st, const struct config_doc *d, int64_t expected, struct err *e)
+{
+	sqlite3_stmt *s;
+	if (expected == 0)
+		s = stmt(st, "INSERT INTO config(" CONFIG_COLS ") VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)");
+	else
+		s = stmt(st, "UPDATE config SET version = version + 1, body = ?3, shipped = ?4, updated_at = ?5,"
+			     " updated_by = ?6 WHERE kind = ?1 AND name = ?2 AND version = ?7");
+	bt(s, 1, d->kind);
+	bt(s, 2, d->name);
+	bt(s, 3, d->body);
+	bt(s, 4, d->shipped ? d->shipped : "");
+	bi(s, 5, d->updated_at);
+	bt(s, 6, d->updated_by);
+	if (expected)
+		bi(s, 7, expected);
+	int rc = run(st, s, e, "a configuration document with this name");
+	if (!rc && sqlite3_changes(st->db) == 0)
+		return err_set(e, HV_ESTALE, NULL, "%s %s was changed by someone else since version %lld", d->kind, d->name,
+			       (long long)expected);
+	if (rc)
+		return rc;
+	s = stmt(st, "INSERT INTO config_versions(kind, name, version, body, created_at, created_by)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bt(s, 1, d->kind);
+	bt(s, 2, d->name);
+	bi(s, 3, expected + 1);
+	bt(s, 4, d->body);
+	bi(s, 5, d->updated_at);
+	bt(s, 6, d->updated_by);
+	return run(st, s, e, "configuration version");
+}
+
+int64_t store_config_generation(struct store *st)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT coalesce(max(seq), 0) FROM config_versions");
+	if (one(st, s))
+		return -1;
+	int64_t g = ci(s, 0);
+	sqlite3_reset(s);
+	return g;
+}
+
+/* ---- locations --------------------------------------------------------------------------- */
+
+static void location_row(sqlite3_stmt *s, void *p)
+{
+	struct location *l = p;
+	memset(l, 0, sizeof *l);
+	cpy(s, 0, l->pcode, sizeof l->pcode);
+	l->level = (int)ci(s, 1);
+	cpy(s, 2, l->parent, sizeof l->parent);
+	l->names = dup(s, 3);
+}
+
+void location_list_free(struct location *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i].names);
+	free(l);
+}
+
+static void location_list_free_v(void *l, size_t n)
+{
+	location_list_free(l, n);
+}
+
+int store_location_put(struct store *st, const struct location *l)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO locations(pcode, level, parent, names) VALUES (?1, ?2, ?3, ?4)"
+				   " ON CONFLICT(pcode) DO UPDATE SET level = ?2, parent = ?3, names = ?4");
+	bt(s, 1, l->pcode);
+	bi(s, 2, l->level);
+	bt(s, 3, l->parent);
+	bt(s, 4, l->names);
+	return run(st, s, NULL, "location");
+}
+
+int store_location_get(struct store *st, const char *pcode, struct location *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT pcode, level, parent, names FROM locations WHERE pcode = ?1");
+	bt(s, 1, pcode);
+	int rc = one(st, s);
+	if (!rc) {
+		location_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_location_list(struct store *st, const char *parent, struct location **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, parent ? "SELECT pcode, level, parent, names FROM locations WHERE parent = ?1 ORDER BY pcode"
+					  : "SELECT pcode, level, parent, names FROM locations ORDER BY level, pcode");
+	if (parent)
+		bt(s, 1, parent);
+	return collect(st, s, (void **)out, n, sizeof **out, location_row, location_list_free_v, "location list");
+}
+
+/* ---- tasks ------------------------------------------------------------------------------- */
+
+#define TASK_COLS "t.id, t.record_id, r.display_id, r.type, t.rule, t.ref, t.title, t.due_on, t.status," \
+		  " t.created_at, coalesce(t.done_at, 0), coalesce(t.done_by, '')"
+
+static void task_row(sqlite3_stmt *s, void *p)
+{
+	struct task *t = p;
+	memset(t, 0, sizeof *t);
+	cpy(s, 0, t->id, sizeof t->id);
+	cpy(s, 1, t->record_id, sizeof t->record_id);
+	cpy(s, 2, t->display_id, sizeof t->display_id);
+	cpy(s, 3, t->record_type, sizeof t->record_type);
+	cpy(s, 4, t->rule, sizeof t->rule);
+	cpy(s, 5, t->ref, sizeof t->ref);
+	t->title = dup(s, 6);
+	cpy(s, 7, t->due_on, sizeof t->due_on);
+	cpy(s, 8, t->status, sizeof t->status);
+	t->created_at = ci(s, 9);
+	t->done_at = ci(s, 10);
+	cpy(s, 11, t->done_by, sizeof t->done_by);
+}
+
+void task_list_free(struct task *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(t[i].title);
+	free(t);
+}
+
+static void task_list_free_v(void *t, size_t n)
+{
+	task_list_free(t, n);
+}
+
+int store_task_put(struct store *st, const struct task *t, int refresh)
+{
+	sqlite3_stmt *s = stmt(st, refresh ? "INSERT INTO tasks(id, record_id, rule, ref, title, due_on, status, created_at)"
+					     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(record_id, rule, ref)"
+					     " DO UPDATE SET title = ?5, due_on = ?6, status = ?7,"
+					     " done_at = CASE WHEN ?7 = 'open' THEN NULL ELSE coalesce(done_at, ?8) END"
+					     " WHERE title IS NOT ?5 OR due_on IS NOT ?6 OR status IS NOT ?7"
+					   : "INSERT INTO tasks(id, record_id, rule, ref, title, due_on, status, created_at)"
+					     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(record_id, rule, ref) DO NOTHING");
+	bt(s, 1, t->id);
+	bt(s, 2, t->record_id);
+	bt(s, 3, t->rule);
+	bt(s, 4, t->ref);
+	bt(s, 5, t->title ? t->title : "");
+	bt(s, 6, t->due_on);
+	bt(s, 7, t->status);
+	bi(s, 8, t->created_at);
+	return run(st, s, NULL, "task");
+}
+
+int store_task_get(struct store *st, const char *id, struct task *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " TASK_COLS " FROM tasks t JOIN records r ON r.id = t.record_id WHERE t.id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		task_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_task_set_status(struct store *st, const char *id, const char *status, int64_t at, const char *user_id)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE tasks SET status = ?2, done_at = CASE WHEN ?2 = 'open' THEN NULL ELSE ?3 END,"
+				   " done_by = CASE WHEN ?2 = 'open' THEN NULL ELSE ?4 END WHERE id = ?1");
+	bt(s, 1, id);
+	bt(s, 2, status);
+	bi(s, 3, at);
+	bt(s, 4, user_id);
+	return run(st, s, NULL, "task");
+}
+
+int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *status, int64_t at,
+			  const char *user_id)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE tasks SET status = ?3, done_at = ?4, done_by = ?5"
+				   " WHERE record_id = ?1 AND (?2 IS NULL OR rule = ?2) AND status = 'open'");
+	bt(s, 1, record_id);
+	bt(s, 2, rule);
+	bt(s, 3, status);
+	bi(s, 4, at);
+	bt(s, 5, user_id);
+	return run(st, s, NULL, "task");
+}
+
+int store_task_prune(struct store *st, const char *record_id, const char *rule, char (*refs)[24], size_t n)
+{
+	/* The wanted refs go in as one JSON array, so the statement stays the same. */
+	struct buf list = BUF_INIT;
+	buf_addch(&list, '[');
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&list, "%s\"%s\"", i ? "," : "", refs[i]); /* refs are rowN: no quoting needed */
+	buf_addch(&list, ']');
+	sqlite3_stmt *s = stmt(st, "DELETE FROM tasks WHERE record_id = ?1 AND rule = ?2"
+				   " AND ref NOT IN (SELECT value FROM json_each(?3))");
+	bt(s, 1, record_id);
+	bt(s, 2, rule);
+	bt(s, 3, list.p);
+	int rc = run(st, s, NULL, "task");
+	buf_release(&list);
+	return rc;
+}
+
+int store_task_query(struct store *st, const struct task_query *q, struct task **out, size_t *n, int64_t *total)
+{
+	struct buf where = BUF_INIT, sql = BUF_INIT;
+	buf_addf(&where, " FROM tasks t JOIN records r ON r.id = t.record_id WHERE r.deleted = 0 AND %s"
+			 " AND (?4 IS NULL OR t.status = ?4) AND (?5 IS NULL OR t.due_on < ?5)"
+			 " AND (?6 IS NULL OR t.record_id = ?6)",
+		 scope_sql(q->scope.kind));
+	buf_addf(&sql, "SELECT " TASK_COLS "%s ORDER BY t.due_on, t.rowid LIMIT ?7 OFFSET ?8", where.p);
+	sqlite3_stmt *s = stmt(st, sql.p);
+	scope_bind(s, &q->scope);
+	bt(s, 4, q->status);
+	bt(s, 5, q->due_before);
+	bt(s, 6, q->record_id);
+	bi(s, 7, q->per);
+	bi(s, 8, (int64_t)(q->page - 1) * q->per);
+	int rc = collect(st, s, (void **)out, n, sizeof **out, task_row, task_list_free_v, "task list");
+	if (!rc) {
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT count(*)%s", where.p);
+		s = stmt(st, sql.p);
+		scope_bind(s, &q->scope);
+		bt(s, 4, q->status);
+		bt(s, 5, q->due_before);
+		bt(s, 6, q->record_id);
+		rc = one(st, s);
+		if (!rc) {
+			*total = ci(s, 0);
+			sqlite3_reset(s);
+		} else {
+			task_list_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			rc = -HV_EIO;
+		}
+	}
+	buf_release(&where);
+	buf_release(&sql);
+	return rc;
+}
+
+/* ---- approvals --------------------------------------------------------------------------- */
+
+#define APPROVAL_COLS "id, record_id, kind, to_stage, status, requested_by, requested_at," \
+		      " coalesce(decided_by, ''), coalesce(decided_at, 0), comment"
+
+static void approval_row(sqlite3_stmt *s, void *p)
+{
+	struct approval *a = p;
+	memset(a, 0, sizeof *a);
+	cpy(s, 0, a->id, sizeof a->id);
+	cpy(s, 1, a->record_id, sizeof a->record_id);
+	cpy(s, 2, a->kind, sizeof a->kind);
+	cpy(s, 3, a->to_stage, sizeof a->to_stage);
+	cpy(s, 4, a->status, sizeof a->status);
+	cpy(s, 5, a->requested_by, sizeof a->requested_by);
+	a->requested_at = ci(s, 6);
+	cpy(s, 7, a->decided_by, sizeof a->decided_by);
+	a->decided_at = ci(s, 8);
+	a->comment = dup(s, 9);
+}
+
+void approval_list_free(struct approval *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(a[i].comment);
+	free(a);
+}
+
+static void approval_list_free_v(void *a, size_t n)
+{
+	approval_list_free(a, n);
+}
+
+int store_approval_insert(struct store *st, const struct approval *a)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO approvals(id, record_id, kind, to_stage, status, requested_by,"
+				   " requested_at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	bt(s, 1, a->id);
+	bt(s, 2, a->record_id);
+	bt(s, 3, a->kind);
+	bt(s, 4, a->to_stage);
+	bt(s, 5, a->status);
+	bt(s, 6, a->requested_by);
+	bi(s, 7, a->requested_at);
+	bt(s, 8, a->comment ? a->comment : "");
+	return run(st, s, NULL, "approval");
+}
+
+int store_approval_pending(struct store *st, const char *record_id, const char *kind, struct approval *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " APPROVAL_COLS " FROM approvals WHERE record_id = ?1 AND kind = ?2"
+				   " AND status = 'pending' ORDER BY requested_at DESC LIMIT 1");
+	bt(s, 1, record_id);
+	bt(s, 2, kind);
+	int rc = one(st, s);
+	if (!rc) {
+		approval_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_approval_decide(struct store *st, const struct approval *a)
+{
+	/* The decision's comment, or the request's when the decider gave none. */
+	sqlite3_stmt *s = stmt(st, "UPDATE approvals SET status = ?2, decided_by = ?3, decided_at = ?4,"
+				   " comment = CASE WHEN ?5 = '' THEN comment ELSE ?5 END WHERE id = ?1 AND status = 'pending'");
+	bt(s, 1, a->id);
+	bt(s, 2, a->status);
+	bt(s, 3, a->decided_by);
+	bi(s, 4, a->decided_at);
+	bt(s, 5, a->comment ? a->comment : "");
+	int rc = run(st, s, NULL, "approval");
+	return !rc && sqlite3_changes(st->db) == 0 ? -HV_ECONFLICT : rc;
+}
+
+int store_approval_list(struct store *st, const char *record_id, struct approval **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " APPROVAL_COLS " FROM approvals WHERE record_id = ?1 ORDER BY requested_at, rowid");
+	bt(s, 1, record_id);
+	return collect(st, s, (void **)out, n, sizeof **out, approval_row, approval_list_free_v, "approval list");
 }

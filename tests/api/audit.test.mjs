@@ -13,7 +13,7 @@ const SECRET = {
   name_first: 'Мирабелла',
   name_last: 'Qorvexandu',
   location_current: 'ул. Вымышленная 17, кв. 4',
-  protection_concerns: ['неприкосновенность-7731'],
+  shelter_address: 'неприкосновенность-7731',
 };
 const NOTE = 'Конфиденциально: визит 4417 — محادثة سرية';
 

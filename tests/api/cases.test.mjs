@@ -18,7 +18,7 @@ const FULL = {
   nationality: ['UZB', 'AFG'],
   languages: ['uz', 'ru', 'fa'],
   location_current: 'Приют «Надежда», комната 4',
-  protection_concerns: ['separated', 'trafficking_risk'],
+  protection_concerns: ['separated', 'trafficking'],
   risk_level: 'high',
   consent_for_services: 'yes',
   disclosure_other_orgs: 'no',

@@ -58,7 +58,7 @@ static const char *write_error(const char *before, const char *patch)
 	}
 	struct err e;
 	err_init(&e);
-	form_check_write(&fs, p, after, &e);
+	form_check_write(&fs, p, b, after, &e);
 	snprintf(field, sizeof field, "%s", e.code ? (e.field.len ? e.field.p : "?") : "");
 	err_release(&e);
 	json_decref(b);
@@ -161,9 +161,9 @@ static void completeness_and_sensitivity(void)
 	json_object_set_new(doc, "care", json_string("unaccompanied"));
 	CHECK(form_check_complete(&fs, "registration", doc, &e) == 0);
 	CHECK(form_check_complete(&fs, "closure", doc, &e) == -HV_ENOTFOUND);
-	CHECK(form_field_readable(&fs, "shelter_address", "supervisor"));
-	CHECK(!form_field_readable(&fs, "shelter_address", "caseworker"));
-	CHECK(form_field_readable(&fs, "age", "screener"));
+	CHECK(form_field_readable(&fs, "shelter_address", "supervisor", NULL));
+	CHECK(!form_field_readable(&fs, "shelter_address", "caseworker", NULL));
+	CHECK(form_field_readable(&fs, "age", "screener", NULL));
 	json_decref(doc);
 	err_release(&e);
 	form_free(form);

@@ -1,7 +1,9 @@
-/* cases: the case record API — create, read, merge-patch with optimistic locking, soft
- * delete, list and search, notes, assignment and change history. Every response that
- * carries a child's data is audited with the record ids it returned. */
-#include "api.h"
+/* records: the record API, one implementation for every record type (cases, families,
+ * incidents) — create, read, merge-patch with optimistic locking, soft delete, list and
+ * search, notes, assignment and change history. Every write is checked against the type's
+ * forms; every read leaves out the fields the user's role may not see and is audited with
+ * the record ids it returned. */
+#include "records.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "base/json.h"
@@ -9,10 +11,51 @@
 #include "core/id.h"
 #include "core/perm.h"
 #include "core/record.h"
+#include "core/schema.h"
 #include "sec/token.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- record types ------------------------------------------------------------------------ */
+
+static const char *const case_summary[] = {"name_first", "name_last", "sex", "risk_level", NULL};
+static const char *const family_summary[] = {"family_name", NULL};
+static const char *const incident_summary[] = {"inc_date", "inc_type", NULL};
+
+static const struct rtype {
+	const char *type, *noun;
+	const char *const *summary; /* the fields a list shows */
+} rtypes[] = {
+	{"case", "case", case_summary},
+	{"family", "family record", family_summary},
+	{"incident", "incident", incident_summary},
+};
+
+static const struct rtype *rtype(const struct req *r)
+{
+	for (size_t i = 0; i < sizeof rtypes / sizeof *rtypes; i++)
+		if (!strcmp(rtypes[i].type, r->rtype))
+			return &rtypes[i];
+	BUG("a record route names an unknown record type");
+}
+
+const char *records_noun(const struct req *r)
+{
+	return rtype(r)->noun;
+}
+
+/* "case.read", "family.update": the permission and audit action for a verb on this type. */
+const char *records_action(struct req *r, const char *verb)
+{
+	snprintf(r->action, sizeof r->action, "%s.%s", r->rtype, verb);
+	return r->action;
+}
+
+const struct formset *records_formset(const struct req *r)
+{
+	return schema_formset(r->conf->schema, r->rtype);
+}
 
 /* ---- loading with access control --------------------------------------------------------- */
 
@@ -36,9 +79,11 @@ static int covers(struct req *r, const struct scope *sc, const struct record *re
 
 /* Finds the case r->params[0] if r->user may perform action on it; -HV_ENOTFOUND otherwise,
  * without an error message. *reason gets a break-glass reason when the role needs one. */
-static int find(struct req *r, const char *action, struct record *rec, const char **reason)
+static int find(struct req *r, const char *verb, struct record *rec, const char **reason)
 {
 	struct scope sc;
+	char action[48];
+	snprintf(action, sizeof action, "%s.%s", r->rtype, verb);
 	int need_reason = 0;
 	const char *id = r->params[0];
 	*reason = NULL;
@@ -53,35 +98,33 @@ static int find(struct req *r, const char *action, struct record *rec, const cha
 			return -HV_ENOTFOUND;
 		*reason = r->reason.p;
 	}
-	if (store_record_get(r->st, id, rec) || strcmp(rec->type, "case") || !covers(r, &sc, rec)) {
+	if (store_record_get(r->st, id, rec) || strcmp(rec->type, r->rtype) || !covers(r, &sc, rec)) {
 		record_release(rec);
 		return -HV_ENOTFOUND;
 	}
 	return 0;
 }
 
-/* Loads the case for reading. Anything not visible is a 404, so ids of other agencies'
- * records reveal nothing. */
-static int load(struct req *r, const char *action, struct record *rec, const char **reason)
+int records_load(struct req *r, const char *verb, struct record *rec, const char **reason)
 {
-	return find(r, action, rec, reason) ? api_fail(r, HV_ENOTFOUND, NULL, "no such case") : 0;
+	return find(r, verb, rec, reason) ? api_fail(r, HV_ENOTFOUND, NULL, "no such %s", records_noun(r)) : 0;
 }
 
-/* Loads the case for another action: a user who may read the case but not do this gets 403;
- * one who may not even read it gets 404. */
-static int load_for(struct req *r, const char *action, struct record *rec, const char **reason)
+int records_load_for(struct req *r, const char *verb, struct record *rec, const char **reason)
 {
-	if (!find(r, action, rec, reason))
+	if (!find(r, verb, rec, reason))
 		return 0;
-	int rc = load(r, "case.read", rec, reason);
+	int rc = records_load(r, "read", rec, reason);
 	record_release(rec);
-	return rc ? rc : api_fail(r, HV_EFORBID, NULL, "your role may not do this to this case");
+	return rc ? rc : api_fail(r, HV_EFORBID, NULL, "your role may not do this to this %s", records_noun(r));
 }
 
-static int may(struct req *r, const char *action, const struct record *rec)
+int records_may(struct req *r, const char *verb, const struct record *rec)
 {
 	struct scope sc;
 	int reason;
+	char action[48];
+	snprintf(action, sizeof action, "%s.%s", r->rtype, verb);
 	return !perm_scope(&r->user, action, &sc, &reason) && !reason && covers(r, &sc, rec);
 }
 
@@ -102,9 +145,36 @@ static json_t *agencyref(struct req *r, const char *id)
 	return json_pack("{s:s,s:s,s:s}", "id", id, "name", a.name, "code", a.code);
 }
 
-static json_t *case_json(struct req *r, const struct record *rec)
+/* The document as this user may see it: derived values in, fields the role may not read out
+ * (their names appended to hidden, when given). */
+static json_t *visible_data(struct req *r, const struct record *rec, json_t *hidden)
 {
 	json_t *data = record_output(json_loads(rec->data, 0, NULL));
+	const struct formset *fs = records_formset(r);
+	if (fs)
+		form_filter(fs, data, r->user.role, hidden);
+	return data;
+}
+
+static json_t *pending_approvals(struct req *r, const struct record *rec)
+{
+	struct approval *a;
+	size_t n;
+	json_t *out = json_array();
+	if (store_approval_list(r->st, rec->id, &a, &n))
+		return out;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(a[i].status, "pending"))
+			json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:o}", "id", a[i].id, "kind", a[i].kind, "to",
+							     a[i].to_stage, "requested_at", api_time(a[i].requested_at)));
+	approval_list_free(a, n);
+	return out;
+}
+
+static json_t *case_json(struct req *r, const struct record *rec)
+{
+	json_t *hidden = json_array();
+	json_t *data = visible_data(r, rec, hidden);
 	struct userref *as;
 	size_t n;
 	json_t *assigned = json_array();
@@ -113,32 +183,36 @@ static json_t *case_json(struct req *r, const struct record *rec)
 			json_array_append_new(assigned, api_userref_json(&as[i]));
 		free(as);
 	}
-	json_t *access = json_pack("{s:b,s:b,s:b}", "can_edit", may(r, "case.update", rec), "can_assign",
-				   may(r, "case.assign", rec), "can_note", may(r, "case.note", rec));
-	return json_pack("{s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:[]}", "id", rec->id, "display_id",
-			 rec->display_id, "version", (json_int_t)rec->version, "owner", userref(r, rec->owner_id),
-			 "agency", agencyref(r, rec->agency_id), "assigned", assigned, "status", rec->status,
-			 "created_by", rec->created_by, "created_at", api_time(rec->created_at), "updated_at",
-			 api_time(rec->updated_at), "data", data, "access", access, "notices");
+	json_t *access = json_pack("{s:b,s:b,s:b}", "can_edit", records_may(r, "update", rec), "can_assign",
+				   records_may(r, "assign", rec), "can_note", records_may(r, "note", rec));
+	json_t *versions = json_loads(rec->form_versions ? rec->form_versions : "{}", 0, NULL);
+	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[]}", "id", rec->id,
+			 "type", rec->type, "display_id", rec->display_id, "version", (json_int_t)rec->version, "owner",
+			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "assigned", assigned,
+			 "status", rec->status, "stage", rec->stage, "created_by", rec->created_by, "created_at",
+			 api_time(rec->created_at), "updated_at", api_time(rec->updated_at), "data", data,
+			 "hidden_fields", hidden, "form_versions", versions ? versions : json_object(),
+			 "pending_approvals", pending_approvals(r, rec), "access", access, "notices");
 }
 
 static json_t *summary_json(struct req *r, const struct record *rec)
 {
-	json_t *full = record_output(json_loads(rec->data, 0, NULL));
+	json_t *hidden = json_array();
+	json_t *full = visible_data(r, rec, hidden);
 	json_t *data = json_object();
-	for (const char *const *f = record_summary_fields; *f; f++)
+	for (const char *const *f = rtype(r)->summary; *f; f++)
 		if (json_object_get(full, *f))
 			json_object_set(data, *f, json_object_get(full, *f));
 	if (json_object_get(full, "age"))
 		json_object_set(data, "age", json_object_get(full, "age"));
 	json_decref(full);
-	return json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o,s:o}", "id", rec->id, "display_id", rec->display_id,
-			 "version", (json_int_t)rec->version, "status", rec->status, "owner",
+	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", rec->id, "display_id", rec->display_id,
+			 "version", (json_int_t)rec->version, "status", rec->status, "stage", rec->stage, "owner",
 			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "updated_at",
-			 api_time(rec->updated_at), "data", data);
+			 api_time(rec->updated_at), "data", data, "hidden_fields", hidden);
 }
 
-static int reply_case(struct req *r, int status, const struct record *rec)
+int records_reply(struct req *r, int status, const struct record *rec)
 {
 	snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)rec->version);
 	return api_reply(r, status, case_json(r, rec));
@@ -146,8 +220,8 @@ static int reply_case(struct req *r, int status, const struct record *rec)
 
 /* ---- writes ------------------------------------------------------------------------------ */
 
-/* Parses {"data":{...}} and validates the data object. */
-static int data_body(struct req *r, int is_patch, json_t **body, json_t **data)
+/* Parses {"data":{...}}; the forms check the data once it is applied (apply_write). */
+static int data_body(struct req *r, json_t **body, json_t **data)
 {
 	static const char *const keys[] = {"data", NULL};
 	int rc = api_body(r, body);
@@ -155,10 +229,8 @@ static int data_body(struct req *r, int is_patch, json_t **body, json_t **data)
 		return rc;
 	*data = json_object_get(*body, "data");
 	rc = json_only_keys(*body, keys, &r->err);
-	if (!rc && !*data)
-		rc = api_fail(r, HV_EVALID, "data", "is required");
-	if (!rc)
-		rc = record_check(*data, is_patch, &r->err);
+	if (!rc && !json_is_object(*data))
+		rc = api_fail(r, HV_EVALID, "data", "is required and must be an object");
 	if (rc)
 		json_decref(*body);
 	return rc;
@@ -185,13 +257,37 @@ static int history_diff(struct req *r, const struct record *rec, json_t *before,
 	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
+/* Applies patch to doc (whose stored form is before), fills the calculated fields and checks
+ * the write against the forms; then derives the record's columns. 422 naming the field. */
+static int apply_write(struct req *r, struct record *rec, const json_t *before, json_t *doc, const json_t *patch)
+{
+	const struct formset *fs = records_formset(r);
+	if (!fs)
+		return api_fail(r, HV_EINTERNAL, NULL, "no forms are configured for %s records", r->rtype);
+	record_apply(doc, patch);
+	/* Conditions see the record as a person does, with the derived age. */
+	json_t *was = record_output(json_deep_copy(before)), *now = record_output(json_deep_copy(doc));
+	form_calculate(fs, doc, now);
+	int rc = form_check_write(fs, patch, was, now, &r->err);
+	if (!rc) {
+		record_derive(rec, doc, form_field_restricted(fs, "name_first", now));
+		free(rec->form_versions);
+		json_t *v = schema_form_versions(r->conf->schema, r->rtype);
+		rec->form_versions = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(v);
+	}
+	json_decref(was);
+	json_decref(now);
+	return rc;
+}
+
 int api_cases_create(struct req *r)
 {
 	struct scope sc;
-	if (perm_scope(&r->user, "case.create", &sc, NULL))
-		return api_fail(r, HV_EFORBID, NULL, "your role may not register cases");
+	if (perm_scope(&r->user, records_action(r, "create"), &sc, NULL))
+		return api_fail(r, HV_EFORBID, NULL, "your role may not register a %s", records_noun(r));
 	json_t *body, *data;
-	int rc = data_body(r, 0, &body, &data);
+	int rc = data_body(r, &body, &data);
 	if (rc)
 		return rc;
 	struct agency a;
@@ -199,39 +295,43 @@ int api_cases_create(struct req *r)
 		json_decref(body);
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	}
-	json_t *doc = json_object();
-	record_apply(doc, data);
+	const struct workflow *wf = schema_workflow(r->conf->schema, r->rtype);
+	json_t *doc = json_object(), *empty = json_object();
 	struct record rec = {0};
 	token_uuid(rec.id);
-	snprintf(rec.type, sizeof rec.type, "case");
+	snprintf(rec.type, sizeof rec.type, "%s", r->rtype);
 	snprintf(rec.status, sizeof rec.status, "open");
+	snprintf(rec.stage, sizeof rec.stage, "%s", wf ? workflow_initial(wf) : "");
 	snprintf(rec.owner_id, sizeof rec.owner_id, "%s", r->user.id);
 	snprintf(rec.created_by, sizeof rec.created_by, "%s", r->user.id);
 	snprintf(rec.agency_id, sizeof rec.agency_id, "%s", r->user.agency_id);
 	rec.version = 1;
 	rec.created_at = rec.updated_at = clock_now();
 	struct audit_tx *tx = NULL;
-	json_t *empty = json_object();
-	rc = api_tx_begin(r);
+	rc = apply_write(r, &rec, empty, doc, data);
+	if (!rc)
+		rc = api_tx_begin(r);
 	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
 	for (int tries = 0; !rc; tries++) {
 		id_display_new(a.code, rec.display_id);
-		record_derive(&rec, doc);
+		record_derive(&rec, doc, rec.name_hidden);
 		rc = store_record_insert(r->st, &rec, NULL);
 		if (rc == -HV_ECONFLICT && tries < 8)
 			rc = 0;
 		else
 			break;
 	}
-	if (rc)
+	if (rc && !r->err.code)
 		rc = api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");
 	if (!rc)
 		rc = history_diff(r, &rec, empty, doc, "create");
 	if (!rc)
-		rc = api_tx_audit(r, &tx, "case.create", "case", rec.id, NULL);
+		rc = records_tasks_sync(r, &rec, doc, rec.stage);
+	if (!rc)
+		rc = api_tx_audit(r, &tx, records_action(r, "create"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
-		rc = reply_case(r, 201, &rec);
+		rc = records_reply(r, 201, &rec);
 	json_decref(empty);
 	json_decref(doc);
 	json_decref(body);
@@ -260,45 +360,44 @@ int api_cases_patch(struct req *r)
 	int64_t expected = 0;
 	const char *reason;
 	struct record rec;
+	struct audit_tx *tx = NULL;
 	json_t *body, *patch;
 	int rc = if_match(r, &expected);
-	if (rc || (rc = load_for(r, "case.update", &rec, &reason)))
+	if (rc || (rc = records_load_for(r, "update", &rec, &reason)))
 		return rc;
-	if ((rc = data_body(r, 1, &body, &patch))) {
+	if ((rc = data_body(r, &body, &patch))) {
 		record_release(&rec);
 		return rc;
 	}
 	if (rec.version != expected) {
 		record_release(&rec);
 		json_decref(body);
-		return api_fail(r, HV_ESTALE, NULL, "the case was changed by someone else since version %lld; "
-						    "reload it and apply your change again", (long long)expected);
+		return api_fail(r, HV_ESTALE, NULL, "the %s was changed by someone else since version %lld; "
+						    "reload it and apply your change again", records_noun(r), (long long)expected);
 	}
 	json_t *before = json_loads(rec.data, 0, NULL), *doc = json_deep_copy(before);
-	record_apply(doc, patch);
-	if (json_equal(before, doc)) { /* nothing changes: no new version to collide with */
-		rc = reply_case(r, 200, &rec);
-		api_audit_read(r, "case.read", "case", rec.id, reason);
-		json_decref(before);
-		json_decref(doc);
-		json_decref(body);
-		record_release(&rec);
-		return rc;
+	rc = apply_write(r, &rec, before, doc, patch);
+	if (!rc && json_equal(before, doc)) { /* nothing changes: no new version to collide with */
+		rc = records_reply(r, 200, &rec);
+		api_audit_read(r, records_action(r, "read"), r->rtype, rec.id, reason);
+		goto out;
 	}
-	record_derive(&rec, doc);
 	rec.version = expected + 1;
 	rec.updated_at = clock_now();
-	struct audit_tx *tx = NULL;
-	rc = api_tx_begin(r);
+	if (!rc)
+		rc = api_tx_begin(r);
 	if (!rc)
 		rc = store_record_update(r->st, &rec, expected, &r->err);
 	if (!rc)
 		rc = history_diff(r, &rec, before, doc, "update");
 	if (!rc)
-		rc = api_tx_audit(r, &tx, "case.update", "case", rec.id, NULL);
+		rc = records_tasks_sync(r, &rec, doc, NULL);
+	if (!rc)
+		rc = api_tx_audit(r, &tx, records_action(r, "update"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
-		rc = reply_case(r, 200, &rec);
+		rc = records_reply(r, 200, &rec);
+out:
 	json_decref(before);
 	json_decref(doc);
 	json_decref(body);
@@ -310,7 +409,7 @@ int api_cases_delete(struct req *r)
 {
 	const char *reason;
 	struct record rec;
-	int rc = load_for(r, "case.delete", &rec, &reason);
+	int rc = records_load_for(r, "delete", &rec, &reason);
 	if (rc)
 		return rc;
 	int64_t expected = rec.version;
@@ -324,7 +423,7 @@ int api_cases_delete(struct req *r)
 	if (!rc && store_history_insert(r->st, rec.id, rec.updated_at, r->user.id, "delete", "", NULL, NULL))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
-		rc = api_tx_audit(r, &tx, "case.delete", "case", rec.id, NULL);
+		rc = api_tx_audit(r, &tx, records_action(r, "delete"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	record_release(&rec);
 	return rc ? rc : api_reply(r, 204, NULL);
@@ -336,11 +435,11 @@ int api_cases_get(struct req *r)
 {
 	const char *reason;
 	struct record rec;
-	int rc = load(r, "case.read", &rec, &reason);
+	int rc = records_load(r, "read", &rec, &reason);
 	if (rc)
 		return rc;
-	rc = reply_case(r, 200, &rec);
-	api_audit_read(r, reason ? "case.read.break_glass" : "case.read", "case", rec.id, reason);
+	rc = records_reply(r, 200, &rec);
+	api_audit_read(r, records_action(r, reason ? "read.break_glass" : "read"), r->rtype, rec.id, reason);
 	record_release(&rec);
 	return rc;
 }
@@ -367,10 +466,13 @@ static int enum_param(struct req *r, const char *name, const char *v, const char
 static int run_query(struct req *r, struct record_query *q, const char *action)
 {
 	int need_reason;
-	if (perm_scope(&r->user, "case.read", &q->scope, &need_reason) || need_reason)
-		return api_fail(r, HV_EFORBID, NULL, "your role may not browse case records");
+	if (perm_scope(&r->user, records_action(r, "read"), &q->scope, &need_reason) || need_reason)
+		return api_fail(r, HV_EFORBID, NULL, "your role may not browse %s records", r->rtype);
 	struct record_list l;
-	q->type = "case";
+	const struct formset *fs = records_formset(r);
+	q->type = r->rtype;
+	/* Names hidden from this role are not searchable by it either. */
+	q->hidden_names = fs && form_field_readable(fs, "name_first", r->user.role, NULL);
 	if (store_record_query(r->st, q, &l))
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	json_t *items = json_array();
@@ -380,7 +482,7 @@ static int run_query(struct req *r, struct record_query *q, const char *action)
 		buf_addf(&ids, "%s%s", i ? "," : "", l.items[i].id);
 	}
 	if (l.n)
-		api_audit_read(r, action, "case", ids.p, NULL);
+		api_audit_read(r, records_action(r, action), r->rtype, ids.p, NULL);
 	buf_release(&ids);
 	int rc = api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)l.total,
 					     "page", q->page, "per", q->per));
@@ -402,7 +504,7 @@ int api_cases_list(struct req *r)
 	if (!rc && mine && strcmp(mine, "1") && strcmp(mine, "0") && strcmp(mine, "true") && strcmp(mine, "false"))
 		rc = api_fail(r, HV_EVALID, "mine", "must be 1 or 0");
 	q.mine = mine && (!strcmp(mine, "1") || !strcmp(mine, "true"));
-	return rc ? rc : run_query(r, &q, "case.list");
+	return rc ? rc : run_query(r, &q, "list");
 }
 
 int api_cases_search(struct req *r)
@@ -452,7 +554,7 @@ int api_cases_search(struct req *r)
 	q.q = *s ? s : NULL;
 	q.mine = json_is_true(mine);
 	if (!rc)
-		rc = run_query(r, &q, "case.search");
+		rc = run_query(r, &q, "search");
 	buf_release(&folded);
 	json_decref(b);
 	return rc;
@@ -471,7 +573,7 @@ int api_notes_create(struct req *r)
 	const char *reason;
 	struct record rec;
 	json_t *b;
-	int rc = load_for(r, "case.note", &rec, &reason);
+	int rc = records_load_for(r, "note", &rec, &reason);
 	if (rc)
 		return rc;
 	record_release(&rec);
@@ -511,7 +613,7 @@ int api_notes_create(struct req *r)
 		    store_history_insert(r->st, nt.record_id, nt.created_at, r->user.id, "note", "", NULL, NULL)))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
-		rc = api_tx_audit(r, &tx, "case.note", "case", nt.record_id, NULL);
+		rc = api_tx_audit(r, &tx, records_action(r, "note"), r->rtype, nt.record_id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = api_reply(r, 201, note_json(&nt));
@@ -523,7 +625,7 @@ int api_notes_list(struct req *r)
 {
 	const char *reason;
 	struct record rec;
-	int rc = load(r, "case.read", &rec, &reason);
+	int rc = records_load(r, "read", &rec, &reason);
 	if (rc)
 		return rc;
 	struct note *list;
@@ -536,7 +638,7 @@ int api_notes_list(struct req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, note_json(&list[i]));
 	note_list_free(list, n);
-	api_audit_read(r, "case.notes", "case", rec.id, reason);
+	api_audit_read(r, records_action(r, "notes"), r->rtype, rec.id, reason);
 	record_release(&rec);
 	return api_reply(r, 200, json_pack("{s:o}", "items", items));
 }
@@ -547,7 +649,7 @@ static int colleague(struct req *r, const char *id, const struct record *rec, co
 	struct user u = {0};
 	int ok = id && token_is_uuid(id) && !store_user_get(r->st, id, &u, 0) && !u.disabled &&
 		 !strcmp(u.agency_id, rec->agency_id);
-	return ok ? 0 : api_fail(r, HV_EVALID, field, "must be an active user of the case's agency");
+	return ok ? 0 : api_fail(r, HV_EVALID, field, "must be an active user of the record's agency");
 }
 
 int api_cases_assign(struct req *r)
@@ -555,7 +657,7 @@ int api_cases_assign(struct req *r)
 	const char *reason;
 	struct record rec;
 	json_t *b;
-	int rc = load_for(r, "case.assign", &rec, &reason);
+	int rc = records_load_for(r, "assign", &rec, &reason);
 	if (rc)
 		return rc;
 	if ((rc = api_body(r, &b))) {
@@ -604,10 +706,10 @@ int api_cases_assign(struct req *r)
 		free(n);
 	}
 	if (!rc)
-		rc = api_tx_audit(r, &tx, "case.assign", "case", rec.id, NULL);
+		rc = api_tx_audit(r, &tx, records_action(r, "assign"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
-		rc = reply_case(r, 200, &rec);
+		rc = records_reply(r, 200, &rec);
 	free(list);
 	json_decref(b);
 	record_release(&rec);
@@ -618,10 +720,12 @@ int api_cases_history(struct req *r)
 {
 	const char *reason;
 	struct record rec;
-	int rc = load(r, "case.read", &rec, &reason);
+	int rc = records_load(r, "read", &rec, &reason);
 	if (rc)
 		return rc;
 	struct history_entry *h;
+	const struct formset *fs = records_formset(r);
+	json_t *doc = record_output(json_loads(rec.data, 0, NULL));
 	size_t n;
 	if (store_history_list(r->st, rec.id, &h, &n)) {
 		record_release(&rec);
@@ -629,15 +733,18 @@ int api_cases_history(struct req *r)
 	}
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *from = h[i].old_value ? json_loads(h[i].old_value, JSON_DECODE_ANY, NULL) : json_null();
-		json_t *to = h[i].new_value ? json_loads(h[i].new_value, JSON_DECODE_ANY, NULL) : json_null();
+		/* A field the role may not read shows that it changed, never what it held. */
+		int hide = fs && *h[i].field && !form_field_readable(fs, h[i].field, r->user.role, doc);
+		json_t *from = h[i].old_value && !hide ? json_loads(h[i].old_value, JSON_DECODE_ANY, NULL) : json_null();
+		json_t *to = h[i].new_value && !hide ? json_loads(h[i].new_value, JSON_DECODE_ANY, NULL) : json_null();
 		json_array_append_new(items, json_pack("{s:o,s:{s:s,s:s},s:s,s:s,s:o,s:o}", "at", api_time(h[i].at),
 						       "user", "id", h[i].user_id, "username", h[i].username, "action",
 						       h[i].action, "field", h[i].field, "from", from ? from : json_null(),
 						       "to", to ? to : json_null()));
 	}
 	history_list_free(h, n);
-	api_audit_read(r, "case.history", "case", rec.id, reason);
+	json_decref(doc);
+	api_audit_read(r, records_action(r, "history"), r->rtype, rec.id, reason);
 	record_release(&rec);
 	return api_reply(r, 200, json_pack("{s:o}", "items", items));
 }

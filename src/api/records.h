@@ -1,0 +1,23 @@
+/* records: what the generic record API (records.c) shares with the workflow API
+ * (workflow_api.c): loading a record with access control, the reply, and task upkeep. The
+ * record type is the route's (r->rtype). */
+#ifndef HV_RECORDS_H
+#define HV_RECORDS_H
+#include "api.h"
+#include "core/form.h"
+
+const char *records_noun(const struct req *r); /* "case", "family record", "incident" */
+/* "<type>.<verb>", in r->action (valid until the next call). */
+const char *records_action(struct req *r, const char *verb);
+const struct formset *records_formset(const struct req *r);
+/* Loads r->params[0] for verb ("read"): anything the user may not read is a 404. */
+int records_load(struct req *r, const char *verb, struct record *rec, const char **reason);
+/* Loads for another verb: 404 when not readable, 403 when readable but not this. */
+int records_load_for(struct req *r, const char *verb, struct record *rec, const char **reason);
+int records_may(struct req *r, const char *verb, const struct record *rec);
+int records_reply(struct req *r, int status, const struct record *rec);
+/* Brings a record's tasks up to date in the caller's transaction: the stage rules of entered
+ * (when the record has just entered that stage, else NULL) and the document's row rules. */
+int records_tasks_sync(struct req *r, const struct record *rec, const json_t *doc, const char *entered);
+
+#endif
