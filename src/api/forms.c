@@ -131,6 +131,17 @@ static const char *doc_name(const struct req *r, const json_t *def)
 	return json_string_value(json_object_get(def, key));
 }
 
+/* A definition the configuration refuses is the client's error (422), whatever its cause. */
+static int invalid(struct req *r)
+{
+	struct err e;
+	err_init(&e);
+	err_set(&e, HV_EVALID, r->err.field.len ? r->err.field.p : NULL, "%s", r->err.msg.p);
+	err_release(&r->err);
+	r->err = e;
+	return -HV_EVALID;
+}
+
 /* Stores def as name (expected version 0: new) and checks the whole configuration still
  * builds; commits, audits, and installs the new configuration for every later request. */
 static int save(struct req *r, const char *name, json_t *def, int64_t expected)
@@ -145,14 +156,16 @@ static int save(struct req *r, const char *name, json_t *def, int64_t expected)
 	struct schema *s = NULL;
 	int64_t gen = 0;
 	int rc = api_tx_begin(r);
-	if (!rc && expected && !store_config_get(r->st, r->rtype, name, &cur))
+	if (!rc && expected && !store_config_get(r->st, r->rtype, name, &cur)) {
 		d.shipped = cur.shipped; /* keep what it was shipped as, so migrate sees the edit */
+		cur.shipped = NULL;
+	}
 	if (!rc)
 		rc = store_config_put(r->st, &d, expected, &r->err);
 	if (rc == -HV_ECONFLICT)
 		rc = api_fail(r, HV_ECONFLICT, NULL, "a %s named %s exists already", r->rtype, name);
 	if (!rc && (rc = conf_build(r->st, &s, &r->err)) && r->err.code != HV_EIO)
-		rc = api_fail(r, HV_EVALID, r->err.field.len ? r->err.field.p : NULL, "%s", r->err.msg.p);
+		rc = invalid(r);
 	if (!rc)
 		gen = store_config_generation(r->st);
 	if (!rc)
@@ -161,13 +174,13 @@ static int save(struct req *r, const char *name, json_t *def, int64_t expected)
 	if (!rc) {
 		conf_install(s, gen);
 		s = NULL;
-		d.version = expected + 1;
-		if (!d.shipped)
-			d.shipped = "";
-		rc = reply_doc(r, expected ? 200 : 201, &d);
+		config_doc_release(&cur);
+		rc = store_config_get(r->st, r->rtype, name, &cur) ? api_fail(r, HV_EIO, NULL, "storage error")
+								     : reply_doc(r, expected ? 200 : 201, &cur);
 	}
 	schema_free(s);
 	free(d.body);
+	free(d.shipped);
 	config_doc_release(&cur);
 	return rc;
 }

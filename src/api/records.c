@@ -21,7 +21,7 @@
 
 static const char *const case_summary[] = {"name_first", "name_last", "sex", "risk_level", NULL};
 static const char *const family_summary[] = {"family_name", NULL};
-static const char *const incident_summary[] = {"inc_date", "inc_type", NULL};
+static const char *const incident_summary[] = {"inc_date", "inc_types", NULL};
 
 static const struct rtype {
 	const char *type, *noun;

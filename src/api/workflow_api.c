@@ -276,12 +276,13 @@ static int approval_new(struct req *r, const struct record *rec, const char *kin
 	snprintf(a.record_id, sizeof a.record_id, "%s", rec->id);
 	snprintf(a.kind, sizeof a.kind, "%s", kind);
 	snprintf(a.to_stage, sizeof a.to_stage, "%s", to);
-	snprintf(a.status, sizeof a.status, "%s", status);
+	snprintf(a.status, sizeof a.status, "pending");
 	snprintf(a.requested_by, sizeof a.requested_by, "%s", r->user.id);
 	a.requested_at = clock_now();
 	a.comment = (char *)comment;
 	int rc = store_approval_insert(r->st, &a);
-	if (!rc && strcmp(status, "pending")) {
+	if (!rc && strcmp(status, "pending")) { /* given by the one who asked */
+		snprintf(a.status, sizeof a.status, "%s", status);
 		snprintf(a.decided_by, sizeof a.decided_by, "%s", r->user.id);
 		a.decided_at = a.requested_at;
 		rc = store_approval_decide(r->st, &a);

@@ -292,9 +292,10 @@ int store_seal_latest(struct store *st, struct audit_seal *out);
 void audit_entry_release(struct audit_entry *a);
 void audit_list_free(struct audit_entry *a, size_t n);
 
-/* Configuration documents. put inserts (expected 0) or replaces the document whose stored
- * version is expected, storing version expected + 1, and keeps every version; -HV_ESTALE when
- * the stored version differs. The generation is the number of the latest change. */
+/* Configuration documents. put inserts (expected 0; the version goes on from any earlier
+ * document of that name) or replaces the document whose stored version is expected, storing
+ * version expected + 1, and keeps every version; -HV_ESTALE when the stored version differs.
+ * The generation is the number of the latest change. */
 int store_config_list(struct store *st, struct config_doc **out, size_t *n);
 int store_config_get(struct store *st, const char *kind, const char *name, struct config_doc *out);
 int store_config_put(struct store *st, const struct config_doc *d, int64_t expected, struct err *e);

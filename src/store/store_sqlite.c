@@ -1434,20 +1434,32 @@ int store_config_get(struct store *st, const char *kind, const char *name, struc
 
 int store_config_put(struct store *st, const struct config_doc *d, int64_t expected, struct err *e)
 {
+	/* A document deleted and made again goes on from its last version, so the versions
+	 * records name stay unique. */
+	int64_t version = expected + 1;
 	sqlite3_stmt *s;
-	if (expected == 0)
-		s = stmt(st, "INSERT INTO config(" CONFIG_COLS ") VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)");
-	else
-		s = stmt(st, "UPDATE config SET version = version + 1, body = ?3, shipped = ?4, updated_at = ?5,"
-			     " updated_by = ?6 WHERE kind = ?1 AND name = ?2 AND version = ?7");
+	if (expected == 0) {
+		s = stmt(st, "SELECT coalesce(max(version), 0) + 1 FROM config_versions WHERE kind = ?1 AND name = ?2");
+		bt(s, 1, d->kind);
+		bt(s, 2, d->name);
+		if (one(st, s))
+			return err_set(e, HV_EIO, NULL, "storage error");
+		version = ci(s, 0);
+		sqlite3_reset(s);
+		s = stmt(st, "INSERT INTO config(" CONFIG_COLS ") VALUES (?1, ?2, ?7, ?3, ?4, ?5, ?6)");
+	} else {
+		s = stmt(st, "UPDATE config SET version = ?7, body = ?3, shipped = ?4, updated_at = ?5,"
+			     " updated_by = ?6 WHERE kind = ?1 AND name = ?2 AND version = ?8");
+	}
 	bt(s, 1, d->kind);
 	bt(s, 2, d->name);
 	bt(s, 3, d->body);
 	bt(s, 4, d->shipped ? d->shipped : "");
 	bi(s, 5, d->updated_at);
 	bt(s, 6, d->updated_by);
+	bi(s, 7, version);
 	if (expected)
-		bi(s, 7, expected);
+		bi(s, 8, expected);
 	int rc = run(st, s, e, "a configuration document with this name");
 	if (!rc && sqlite3_changes(st->db) == 0)
 		return err_set(e, HV_ESTALE, NULL, "%s %s was changed by someone else since version %lld", d->kind, d->name,
@@ -1458,7 +1470,7 @@ int store_config_put(struct store *st, const struct config_doc *d, int64_t expec
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	bt(s, 1, d->kind);
 	bt(s, 2, d->name);
-	bi(s, 3, expected + 1);
+	bi(s, 3, version);
 	bt(s, 4, d->body);
 	bi(s, 5, d->updated_at);
 	bt(s, 6, d->updated_by);

@@ -50,7 +50,7 @@ describe('CLI basics', { timeout: 120_000 }, () => {
 
   it('--help on every subcommand exits 0 and prints its usage', () => {
     const cmds = [[], ['init'], ['serve'], ['user'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'],
-      ['migrate'], ['backup'], ['restore'], ['purge'], ['audit'], ['audit', 'verify'], ['version']];
+      ['migrate'], ['backup'], ['restore'], ['purge'], ['audit'], ['audit', 'verify'], ['version'], ['forms']];
     for (const cmd of cmds) {
       const r = havenRun([...cmd, '--help']);
       assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${out(r)}`);
@@ -58,7 +58,7 @@ describe('CLI basics', { timeout: 120_000 }, () => {
       if (cmd.length) assert.ok(r.stdout.includes(cmd[cmd.length - 1]), `${cmd.join(' ')} usage names the command`);
     }
     const top = havenRun(['--help']).stdout;
-    for (const c of ['init', 'serve', 'user', 'migrate', 'backup', 'restore', 'purge', 'audit', 'version']) {
+    for (const c of ['init', 'serve', 'user', 'migrate', 'backup', 'restore', 'purge', 'audit', 'version', 'forms']) {
       assert.ok(top.includes(c), `top-level help lists ${c}`);
     }
   });

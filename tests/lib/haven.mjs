@@ -36,7 +36,7 @@ export function havenRun(args) {
 // The admin user "admin" always exists with ADMIN_PASSWORD. Returns {url, dir, db, stop, restart, log}.
 export async function startHaven(opts = {}) {
   const dir = opts.dir || mkdtempSync(join(tmpdir(), 'haven-test-'));
-  const db = join(dir, 'haven.db');
+  const db = opts.db || join(dir, 'haven.db');
   if (!opts.dir) {
     writeFileSync(join(dir, 'admin.pw'), ADMIN_PASSWORD + '\n');
     const args = ['init', '--db', db, '--admin-user', 'admin', '--admin-password-file', join(dir, 'admin.pw')];
@@ -104,6 +104,7 @@ export class Client {
   get(p, h) { return this.request('GET', p, undefined, h); }
   post(p, b, h) { return this.request('POST', p, b, h); }
   patch(p, b, h) { return this.request('PATCH', p, b, h); }
+  put(p, b, h) { return this.request('PUT', p, b, h); }
   del(p, h) { return this.request('DELETE', p, undefined, h); }
 }
 

@@ -1,0 +1,221 @@
+// Forms as configuration: the shipped forms in four languages, every write checked against
+// them on the server (conditions included, the browser bypassed), field-level sensitivity in
+// every place a field can surface, and an administrator's edit applying at once.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn } from '../lib/haven.mjs';
+import { demoServer, createCase, expectStatus, expectError, search, uniqLetters, readAudit } from './fixtures.mjs';
+
+const LOCALES = ['en', 'fr', 'es', 'ar'];
+
+describe('forms', { timeout: 120_000 }, () => {
+  let h, admin, cw, sup, screener;
+  before(async () => {
+    ({ h, admin } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+    sup = await signIn(h.url, 'supervisor');
+    screener = await signIn(h.url, 'screener');
+  });
+  after(async () => { await h.cleanup(); });
+
+  it('GET /forms returns every case form with labels, help and options in the asked language', async () => {
+    const got = {};
+    for (const l of LOCALES) {
+      const r = await cw.get(`/api/v1/forms?record_type=case&locale=${l}`);
+      expectStatus(r, 200, l);
+      assert.equal(r.json.locale, l);
+      got[l] = r.json;
+    }
+    const ids = got.en.forms.map((f) => f.id);
+    for (const id of ['registration', 'care_arrangements', 'family_details', 'exploitation', 'legal_status', 'disability',
+      'gbv', 'health', 'assessment', 'best_interests', 'case_plan', 'services', 'follow_up', 'closure']) {
+      assert.ok(ids.includes(id), `form ${id}`);
+    }
+    const reg = (l) => got[l].forms.find((f) => f.id === 'registration');
+    assert.equal(reg('en').fields.find((f) => f.name === 'sex').label, 'Sex');
+    assert.equal(reg('fr').fields.find((f) => f.name === 'sex').label, 'Sexe');
+    assert.equal(reg('ar').fields.find((f) => f.name === 'sex').options.find((o) => o.value === 'female').label, 'أنثى');
+    assert.equal(reg('fr').fields.find((f) => f.name === 'sex').labels, undefined, 'one language, not all four');
+    // The lookups the forms use come along, named in the language; countries by ICU.
+    assert.equal(got.fr.lookups.countries.values.find((c) => c.value === 'DEU').label, 'Allemagne');
+    assert.equal(got.es.lookups.languages.values.find((c) => c.value === 'ar').label, 'árabe');
+    assert.ok(got.ar.lookups.protection_concerns.values.length >= 10);
+    assert.ok(got.en.workflow.stages.some((s) => s.id === 'closed' && s.closed));
+    for (const type of ['family', 'incident']) expectStatus(await cw.get(`/api/v1/forms?record_type=${type}`), 200);
+    expectError(await cw.get('/api/v1/forms?record_type=case&locale=de'), 422, 'validation_failed', 'locale');
+    expectError(await cw.get('/api/v1/forms?record_type=child'), 422, 'validation_failed', 'record_type');
+  });
+
+  it('the server refuses an unknown option, a wrong type and a value whose condition is false', async () => {
+    const bad = [
+      [{ sex: 'girl' }, 'sex'],
+      [{ protection_concerns: ['smuggling_of_cats'] }, 'protection_concerns'],
+      [{ nationality: ['XXX'] }, 'nationality'],
+      [{ risk_level: 3 }, 'risk_level'],
+      [{ documents_withheld_by: 'the employer' }, 'documents_withheld_by'], // shown only when withheld = yes
+      [{ gbv_notes: 'x' }, 'gbv_notes'],                                     // only on a GBV case
+      [{ plan_goals: [{ goal: 'School', area: 'nowhere' }] }, 'plan_goals[0].area'],
+      [{ wg_disability_status: 'functional_difficulty' }, 'wg_disability_status'], // derived, not written
+      [{ age: 7.5 }, 'age'],
+    ];
+    for (const [data, field] of bad) {
+      const e = expectError(await cw.post('/api/v1/cases', { data }), 422, 'validation_failed');
+      assert.equal(e.field, field, JSON.stringify(data));
+    }
+    const ok = await createCase(cw, { documents_withheld: 'yes', documents_withheld_by: 'the employer', name_first: 'Nadia' });
+    assert.equal(ok.data.documents_withheld_by, 'the employer');
+    // Changing the controlling answer while the dependent value stays is refused, naming it...
+    const etag = `"${ok.version}"`;
+    expectError(await cw.patch(`/api/v1/cases/${ok.id}`, { data: { documents_withheld: 'no' } }, { 'if-match': etag }),
+      422, 'validation_failed', 'documents_withheld_by');
+    // ...and accepted when the client clears it, as the browser does.
+    const r = await cw.patch(`/api/v1/cases/${ok.id}`, { data: { documents_withheld: 'no', documents_withheld_by: null } },
+      { 'if-match': etag });
+    expectStatus(r, 200);
+    assert.equal(r.json.data.documents_withheld_by, undefined);
+  });
+
+  it('calculated fields are derived on the server: the disability status from the functioning answers', async () => {
+    const c = await createCase(cw, { age: 9, wg_517_seeing: 'a_lot_of_difficulty' });
+    assert.equal(c.data.wg_disability_status, 'functional_difficulty');
+    const r = await cw.patch(`/api/v1/cases/${c.id}`, { data: { wg_517_seeing: 'no_difficulty' } }, { 'if-match': `"${c.version}"` });
+    expectStatus(r, 200);
+    assert.notEqual(r.json.data.wg_disability_status, 'functional_difficulty');
+    // A question for another age group does not apply to a 9-year-old.
+    expectError(await cw.patch(`/api/v1/cases/${c.id}`, { data: { wg_24_playing: 'no_difficulty' } },
+      { 'if-match': `"${r.json.version}"` }), 422, 'validation_failed', 'wg_24_playing');
+  });
+
+  it('records remember the form versions they were written under', async () => {
+    const c = await createCase(cw, { name_first: 'Kofi' });
+    assert.equal(c.form_versions.registration, 1);
+    assert.equal(c.form_versions.closure, 1);
+  });
+
+  it('sensitive fields are left out for other roles, in the record, lists, search and history', async () => {
+    const name = uniqLetters(9);
+    const c = await createCase(screener, { name_first: name, sex: 'female', location_current: 'Shelter 7, room 2', shelter_address: 'Rue 9' });
+    // The screener who registered the case (a role without access to location) does not see it back.
+    assert.equal(c.data.location_current, undefined);
+    assert.deepEqual(c.hidden_fields.sort(), ['location_current', 'shelter_address']);
+    assert.equal(c.data.name_first, name);
+    // The supervisor sees everything.
+    const s = await sup.get(`/api/v1/cases/${c.id}`);
+    assert.equal(s.json.data.location_current, 'Shelter 7, room 2');
+    assert.deepEqual(s.json.hidden_fields, []);
+    // History: the screener sees that the location was set, never what to.
+    const hist = await screener.get(`/api/v1/cases/${c.id}/history`);
+    expectStatus(hist, 200);
+    const loc = hist.json.items.find((e) => e.field === 'location_current');
+    assert.ok(loc, 'the change is listed');
+    assert.equal(loc.to, null);
+    assert.ok(!hist.text.includes('Shelter 7'));
+    const mine = await screener.post('/api/v1/cases/search', { q: name });
+    assert.ok(!mine.text.includes('Shelter 7'));
+  });
+
+  it('a GBV case hides its name from roles that may not see it, and is not findable by name', async () => {
+    const name = uniqLetters(10);
+    const c = await createCase(screener, { name_first: name, protection_concerns: ['gbv'] });
+    assert.equal(c.data.name_first, undefined, 'the screener who registered it no longer sees the name');
+    assert.ok(c.hidden_fields.includes('name_first'));
+    const hits = await search(screener, name);
+    assert.equal(hits.total, 0, 'not findable by name');
+    const byId = await search(screener, c.display_id);
+    assert.equal(byId.total, 1, 'findable by display id');
+    assert.equal(byId.items[0].data.name_first, undefined);
+    // The agency's supervisor finds it by name and sees it.
+    const sh = await search(sup, name);
+    assert.equal(sh.total, 1);
+    assert.equal(sh.items[0].data.name_first, name);
+    // Removing the GBV concern makes the name ordinary again.
+    const g = await sup.get(`/api/v1/cases/${c.id}`);
+    const r = await sup.patch(`/api/v1/cases/${c.id}`, { data: { protection_concerns: ['separated'] } }, { 'if-match': g.headers.get('etag') });
+    expectStatus(r, 200);
+    assert.equal((await search(screener, name)).total, 1);
+  });
+
+  it('an administrator adds a field, a translation, an option and a condition; it applies at once and is audited', async () => {
+    const g = await admin.get('/api/v1/forms/care_arrangements');
+    expectStatus(g, 200);
+    assert.equal(g.headers.get('etag'), `"${g.json.version}"`);
+    assert.equal(g.json.edited, false);
+    const def = g.json.definition;
+    def.fields.push({
+      name: 'care_school_name', type: 'text',
+      labels: { en: 'Name of the school', fr: "Nom de l'école", es: 'Nombre de la escuela', ar: 'اسم المدرسة' },
+      show_if: { field: 'care_in_school', op: 'eq', value: 'yes' },
+    }, {
+      name: 'care_in_school', type: 'yesno',
+      labels: { en: 'Goes to school', fr: "Va à l'école", es: 'Va a la escuela', ar: 'يذهب إلى المدرسة' },
+    });
+    expectError(await cw.put('/api/v1/forms/care_arrangements', def, { 'if-match': `"${g.json.version}"` }), 403, 'forbidden');
+    expectError(await admin.put('/api/v1/forms/care_arrangements', def), 428);
+    const p = await admin.put('/api/v1/forms/care_arrangements', def, { 'if-match': `"${g.json.version}"` });
+    expectStatus(p, 200);
+    assert.equal(p.json.version, g.json.version + 1);
+    assert.equal(p.json.edited, true);
+    // Stale: a second save against the old version.
+    expectError(await admin.put('/api/v1/forms/care_arrangements', def, { 'if-match': `"${g.json.version}"` }), 412, 'version_mismatch');
+    // The next request sees it: French label, and the server enforces the new condition.
+    const f = await cw.get('/api/v1/forms?record_type=case&locale=fr');
+    const care = f.json.forms.find((x) => x.id === 'care_arrangements');
+    assert.equal(care.fields.find((x) => x.name === 'care_school_name').label, "Nom de l'école");
+    expectError(await cw.post('/api/v1/cases', { data: { care_school_name: 'Ecole 4' } }), 422, 'validation_failed', 'care_school_name');
+    const c = await createCase(cw, { care_in_school: 'yes', care_school_name: 'Ecole 4' });
+    assert.equal(c.data.care_school_name, 'Ecole 4');
+    // A new option in a lookup.
+    const l = await admin.get('/api/v1/lookups/protection_concerns');
+    expectStatus(l, 200);
+    l.json.definition.values.push({ value: 'child_begging', labels: { en: 'Child begging', fr: 'Mendicité des enfants', es: 'Mendicidad infantil', ar: 'تسوّل الأطفال' } });
+    expectStatus(await admin.put('/api/v1/lookups/protection_concerns', l.json.definition, { 'if-match': `"${l.json.version}"` }), 200);
+    await createCase(cw, { protection_concerns: ['child_begging'] });
+    expectStatus(await admin.get('/api/v1/lookups/countries'), 404, 'built-in lookups are not edited');
+    // The changes are audited, naming the document.
+    const { items } = await readAudit(admin, 'action=config.update');
+    assert.ok(items.some((e) => e.record_ids && e.record_ids.includes('care_arrangements')));
+  });
+
+  it('a configuration that would not hold together is refused and changes nothing', async () => {
+    const g = await admin.get('/api/v1/forms/closure');
+    const def = structuredClone(g.json.definition);
+    const etag = { 'if-match': `"${g.json.version}"` };
+    def.fields.push({ name: 'sex', type: 'text', labels: { en: 'Sex', fr: 'Sexe', es: 'Sexo', ar: 'الجنس' } });
+    expectError(await admin.put('/api/v1/forms/closure', def, etag), 422, 'validation_failed');
+    const def2 = structuredClone(g.json.definition);
+    def2.fields.push({ name: 'close_x', type: 'select', lookup: 'no_such_lookup', labels: { en: 'X', fr: 'X1', es: 'X2', ar: 'س' } });
+    expectError(await admin.put('/api/v1/forms/closure', def2, etag), 422, 'validation_failed');
+    const def3 = structuredClone(g.json.definition);
+    def3.fields[0].show_if = { field: 'sex', op: 'between', value: 1 };
+    expectError(await admin.put('/api/v1/forms/closure', def3, etag), 422, 'validation_failed');
+    expectError(await admin.put('/api/v1/forms/closure', { ...g.json.definition, id: 'other' }, etag), 422, 'validation_failed', 'id');
+    const again = await admin.get('/api/v1/forms/closure');
+    assert.equal(again.json.version, g.json.version, 'nothing saved');
+    // A workflow rule changed through the API applies at once too.
+    const w = await admin.get('/api/v1/workflows/case');
+    expectStatus(w, 200);
+    const wf = w.json.definition;
+    const close = wf.transitions.find((t) => t.to === 'closed');
+    delete close.approval;
+    delete close.requires_forms;
+    expectStatus(await admin.put('/api/v1/workflows/case', wf, { 'if-match': `"${w.json.version}"` }), 200);
+    const c = await createCase(cw, { name_first: 'Lina' });
+    const t = await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'closed' });
+    expectStatus(t, 200, 'the new rule lets a caseworker close at registration without approval');
+    assert.equal(t.json.stage, 'closed');
+    assert.equal(t.json.status, 'closed');
+  });
+
+  it('locations are a hierarchy of p-coded areas in every language', async () => {
+    const top = await cw.get('/api/v1/locations?locale=fr');
+    expectStatus(top, 200);
+    assert.equal(top.json.items.length, 1);
+    const country = top.json.items[0];
+    const regions = await cw.get(`/api/v1/locations?parent=${country.pcode}&locale=ar`);
+    assert.ok(regions.json.items.length >= 2);
+    assert.ok(/[\u0600-\u06FF]/.test(regions.json.items[0].name), 'Arabic names');
+    const c = await createCase(cw, { location_area: regions.json.items[0].pcode });
+    assert.equal(c.data.location_area, regions.json.items[0].pcode);
+    expectError(await cw.get('/api/v1/locations?parent=%27x'), 422, 'validation_failed', 'parent');
+  });
+});

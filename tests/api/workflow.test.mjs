@@ -1,0 +1,209 @@
+// Workflow as configuration: every transition rule (role 403, stage 409, incomplete form 422),
+// approvals that make a caseworker's request wait for a supervisor, the tasks the workflow and
+// the case plan give people (overdue by the test clock), and families and incidents as records.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn, advanceClock, ADMIN_PASSWORD } from '../lib/haven.mjs';
+import { demoServer, createCase, expectStatus, expectError, userClient, uniqLetters } from './fixtures.mjs';
+
+// Enough for registration -> assessment: the registration and care forms' required fields.
+const REGISTERED = {
+  name_first: 'Amara', sex: 'female', protection_concerns: ['trafficking'], risk_level: 'high',
+  consent_for_services: 'yes', care_arrangement: 'residential_care', care_unaccompanied_separated: 'unaccompanied',
+};
+
+async function move(c, id, to, status) {
+  const r = await c.post(`/api/v1/cases/${id}/transitions`, { to });
+  expectStatus(r, status, `move to ${to}`);
+  return r.json;
+}
+
+async function edit(c, id, data) {
+  const g = await c.get(`/api/v1/cases/${id}`);
+  const r = await c.patch(`/api/v1/cases/${id}`, { data }, { 'if-match': g.headers.get('etag') });
+  expectStatus(r, 200, 'edit');
+  return r.json;
+}
+
+describe('workflow', { timeout: 120_000 }, () => {
+  let h, admin, dss, cw, cw2, sup, screener, analyst;
+  before(async () => {
+    ({ h, admin, dss } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+    cw2 = await signIn(h.url, 'caseworker2');
+    sup = await signIn(h.url, 'supervisor');
+    screener = await signIn(h.url, 'screener');
+    analyst = await signIn(h.url, 'analyst');
+  });
+  after(async () => { await h.cleanup(); });
+
+  it('a new case starts at registration with an assessment task due in three days', async () => {
+    const c = await createCase(cw, { name_first: 'Jomo' });
+    assert.equal(c.stage, 'registration');
+    assert.equal(c.status, 'open');
+    const t = await cw.get(`/api/v1/tasks?record_id=${c.id}`);
+    expectStatus(t, 200);
+    assert.equal(t.json.items.length, 1);
+    const task = t.json.items[0];
+    assert.equal(task.rule, 'assessment');
+    assert.equal(task.label, 'Complete the assessment');
+    const due = new Date(Date.now() + 3 * 86400e3).toISOString().slice(0, 10);
+    assert.equal(task.due_on, due);
+    assert.equal(task.overdue, false);
+  });
+
+  it('transitions: unknown stage 422, not from here 409, wrong role 403, incomplete form 422 naming it', async () => {
+    const c = await createCase(cw, { name_first: 'Ines' });
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'heaven' }), 422, 'validation_failed', 'to');
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'follow_up' }), 409, 'conflict');
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment', extra: 1 }), 422);
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, '{"to":'), 400);
+    const e = expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment' }), 422, 'validation_failed');
+    assert.match(e.message, /registration|care_arrangements/);
+    expectError(await analyst.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment' }), 404, 'not_found');
+    expectError(await cw2.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment' }), 404, 'not_found');
+    // A screener's own case: may edit it, but not move it.
+    const s = await createCase(screener, REGISTERED);
+    expectError(await screener.post(`/api/v1/cases/${s.id}/transitions`, { to: 'assessment' }), 403, 'forbidden');
+    await edit(cw, c.id, REGISTERED);
+    const moved = await move(cw, c.id, 'assessment', 200);
+    assert.equal(moved.stage, 'assessment');
+    // The history says so, and the assessment task is done; the case plan task is due.
+    const hist = await cw.get(`/api/v1/cases/${c.id}/history`);
+    assert.ok(hist.json.items.some((x) => x.field === 'stage' && x.from === 'registration' && x.to === 'assessment'));
+    const t = await cw.get(`/api/v1/tasks?record_id=${c.id}&status=any`);
+    assert.equal(t.json.items.find((x) => x.rule === 'assessment').status, 'done');
+    assert.equal(t.json.items.find((x) => x.rule === 'case_plan').status, 'open');
+  });
+
+  it('a caseworker asks for closure; it waits for the supervisor, who can reject or approve', async () => {
+    const c = await createCase(cw, { name_first: 'Omar' });
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'closed' }), 422, 'validation_failed', 'close_reason');
+    await edit(cw, c.id, { close_reason: 'case_plan_completed', close_date: new Date().toISOString().slice(0, 10), close_safety_confirmed: 'yes' });
+    const w = await move(cw, c.id, 'closed', 202);
+    assert.equal(w.stage, 'registration', 'unchanged until approved');
+    assert.equal(w.pending_approvals.length, 1);
+    assert.equal(w.pending_approvals[0].kind, 'closure');
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'closed' }), 409, 'conflict');
+    expectError(await cw.post(`/api/v1/cases/${c.id}/approvals`, { kind: 'closure', decision: 'approved' }), 403, 'forbidden');
+    expectError(await sup.post(`/api/v1/cases/${c.id}/approvals`, { kind: 'closure', decision: 'maybe' }), 422, 'validation_failed', 'decision');
+    expectError(await sup.post(`/api/v1/cases/${c.id}/approvals`, { kind: 'case_plan', decision: 'approved' }), 409, 'conflict');
+    const rej = await sup.post(`/api/v1/cases/${c.id}/approvals`, { kind: 'closure', decision: 'rejected', comment: 'Visit the family first' });
+    expectStatus(rej, 200);
+    assert.equal(rej.json.stage, 'registration');
+    assert.equal(rej.json.pending_approvals.length, 0);
+    await move(cw, c.id, 'closed', 202);
+    const ok = await sup.post(`/api/v1/cases/${c.id}/approvals`, { kind: 'closure', decision: 'approved' });
+    expectStatus(ok, 200);
+    assert.equal(ok.json.stage, 'closed');
+    assert.equal(ok.json.status, 'closed');
+    const list = await cw.get(`/api/v1/cases/${c.id}/approvals`);
+    assert.deepEqual(list.json.items.map((a) => a.status), ['rejected', 'approved']);
+    assert.equal(list.json.items[0].comment, 'Visit the family first');
+    // Closing cancels the open tasks; only a supervisor reopens.
+    const t = await cw.get(`/api/v1/tasks?record_id=${c.id}&status=any`);
+    assert.ok(t.json.items.every((x) => x.status !== 'open'));
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment' }), 403, 'forbidden');
+    const re = await move(sup, c.id, 'assessment', 200);
+    assert.equal(re.status, 'open');
+  });
+
+  it('a supervisor approves by making the move; the plan needs approval too', async () => {
+    const c = await createCase(sup, REGISTERED);
+    await move(sup, c.id, 'assessment', 200);
+    await edit(sup, c.id, { need_date: new Date().toISOString().slice(0, 10), need_immediate_risk: 'no' });
+    await move(sup, c.id, 'case_plan', 200);
+    const a = await move(sup, c.id, 'implementation', 422);
+    void a;
+    await edit(sup, c.id, { plan_date: new Date().toISOString().slice(0, 10), plan_review_date: '2999-01-01' });
+    const moved = await move(sup, c.id, 'implementation', 200);
+    assert.equal(moved.stage, 'implementation');
+    const list = await sup.get(`/api/v1/cases/${c.id}/approvals`);
+    assert.equal(list.json.items[0].status, 'approved');
+    assert.equal(list.json.items[0].kind, 'case_plan');
+  });
+
+  it('case plan rows with due dates become tasks that follow the row', async () => {
+    const c = await createCase(cw, { name_first: 'Selam' });
+    const soon = new Date(Date.now() + 2 * 86400e3).toISOString().slice(0, 10);
+    await edit(cw, c.id, { plan_goals: [{ goal: 'Enrol in school', area: 'education', due_date: soon, status: 'in_progress' },
+      { goal: 'Birth certificate', area: 'documentation' }] });
+    let t = await cw.get(`/api/v1/tasks?record_id=${c.id}`);
+    const plan = t.json.items.filter((x) => x.rule === 'plan_action');
+    assert.equal(plan.length, 1, 'only rows with a due date');
+    assert.equal(plan[0].title, 'Enrol in school');
+    assert.equal(plan[0].due_on, soon);
+    expectError(await cw.patch(`/api/v1/tasks/${plan[0].id}`, { status: 'done' }), 409, 'conflict');
+    await edit(cw, c.id, { plan_goals: [{ goal: 'Enrol in school', area: 'education', due_date: soon, status: 'done' }] });
+    t = await cw.get(`/api/v1/tasks?record_id=${c.id}&status=any`);
+    const after1 = t.json.items.filter((x) => x.rule === 'plan_action');
+    assert.equal(after1.length, 1);
+    assert.equal(after1[0].id, plan[0].id, 'the same task, not a new one');
+    assert.equal(after1[0].status, 'done');
+  });
+
+  it('overdue tasks: the caseworker sees their own, the supervisor the team\'s, by the test clock', async () => {
+    const fresh = await createCase(cw, { name_first: uniqLetters(6) });
+    const other = await createCase(cw2, { name_first: uniqLetters(6) });
+    const before1 = await cw.get('/api/v1/tasks?overdue=true&per=100');
+    assert.ok(!before1.json.items.some((x) => x.record.id === fresh.id));
+    await advanceClock(h.url, 5 * 86400);
+    // Five days idle ends every session: sign in again.
+    [cw, cw2, sup, screener, analyst] = await Promise.all(['caseworker', 'caseworker2', 'supervisor', 'screener', 'analyst']
+      .map((u) => signIn(h.url, u)));
+    const late = await cw.get('/api/v1/tasks?overdue=true&per=100');
+    expectStatus(late, 200);
+    const mine = late.json.items.find((x) => x.record.id === fresh.id);
+    assert.ok(mine, 'three days have passed');
+    assert.equal(mine.overdue, true);
+    assert.equal(mine.record.display_id, fresh.display_id);
+    assert.ok(!late.json.items.some((x) => x.record.id === other.id), 'not another caseworker\'s');
+    const team = await sup.get('/api/v1/tasks?overdue=true&per=100');
+    assert.ok(team.json.items.some((x) => x.record.id === other.id) && team.json.items.some((x) => x.record.id === fresh.id));
+    // Ticking it off removes it from the overdue list; it can be reopened.
+    const done = await cw.patch(`/api/v1/tasks/${mine.id}`, { status: 'done' });
+    expectStatus(done, 200);
+    assert.equal(done.json.status, 'done');
+    const again = await cw.get('/api/v1/tasks?overdue=true&per=100');
+    assert.ok(!again.json.items.some((x) => x.id === mine.id));
+    expectError(await cw2.patch(`/api/v1/tasks/${mine.id}`, { status: 'open' }), 404, 'not_found');
+    expectError(await cw.patch(`/api/v1/tasks/${mine.id}`, { status: 'later' }), 422, 'validation_failed', 'status');
+    expectError(await cw.get('/api/v1/tasks?overdue=perhaps'), 422, 'validation_failed', 'overdue');
+    expectError(await analyst.get('/api/v1/tasks'), 403, 'forbidden');
+  });
+
+  it('families and incidents are records with forms, access rules, history and audit', async () => {
+    const f = await cw.post('/api/v1/families', { data: { family_name: 'Haddad', family_members: [
+      { name: 'Amal', relationship: 'child', sex: 'female' }] } });
+    expectStatus(f, 201, 'family');
+    assert.equal(f.json.type, 'family');
+    assert.equal(f.json.stage, 'open');
+    assert.match(f.json.display_id, /^DSS-/);
+    expectError(await cw.post('/api/v1/families', { data: { name_first: 'x' } }), 422, 'validation_failed', 'name_first');
+    const got = await cw.get(`/api/v1/families/${f.json.id}`);
+    expectStatus(got, 200);
+    expectError(await cw.get(`/api/v1/cases/${f.json.id}`), 404, 'not_found');
+    expectError(await cw2.get(`/api/v1/families/${f.json.id}`), 404, 'not_found');
+    expectStatus(await sup.get(`/api/v1/families/${f.json.id}`), 200);
+    const found = await cw.post('/api/v1/families/search', { q: 'haddad' });
+    assert.ok(found.json.items.some((x) => x.id === f.json.id));
+    const p = await cw.patch(`/api/v1/families/${f.json.id}`, { data: { family_address: 'Street 1' } }, { 'if-match': got.headers.get('etag') });
+    expectStatus(p, 200);
+    const hist = await cw.get(`/api/v1/families/${f.json.id}/history`);
+    assert.ok(hist.json.items.some((x) => x.field === 'family_address'));
+    // Incidents: a screener may report one.
+    const i = await screener.post('/api/v1/incidents', { data: {
+      inc_date: { value: '2026-10-01', estimated: true }, inc_types: ['exploitation'],
+      inc_perpetrators: [{ description: 'Recruiter at the bus station', suspected_trafficker: 'yes' }] } });
+    expectStatus(i, 201, 'incident');
+    const il = await sup.get('/api/v1/incidents');
+    assert.ok(il.json.items.some((x) => x.id === i.json.id));
+    expectError(await analyst.get('/api/v1/incidents'), 403, 'forbidden');
+    expectStatus(await sup.post(`/api/v1/incidents/${i.json.id}/transitions`, { to: 'closed' }), 200);
+    expectError(await screener.post(`/api/v1/incidents/${i.json.id}/transitions`, { to: 'open' }), 403, 'forbidden');
+    admin = await signIn(h.url, 'admin', ADMIN_PASSWORD);
+    const other = await userClient(h.url, admin, { role: 'supervisor', agency_id: (await admin.post('/api/v1/agencies', { name: `Other ${uniqLetters(5)}`, type: 'ngo' })).json.id });
+    expectError(await other.get(`/api/v1/incidents/${i.json.id}`), 404, 'not_found');
+    void dss;
+  });
+});
