@@ -37,7 +37,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 log() { printf '\n== %s\n' "$*"; }
 
 # ---- prerequisites -----------------------------------------------------------------------
-for t in wrk nginx taskset curl cc pkg-config; do
+for t in wrk nginx taskset curl cc pkg-config node; do
 	command -v "$t" >/dev/null || die "$t is missing (HAVEN_DEPS_BENCH=1 tools/deps.sh installs wrk and nginx)"
 done
 [ -x "$HAVEN" ] || die "build/haven is missing (make build/haven)"
@@ -224,6 +224,11 @@ settle "$HPID"
 log "Haven: POST /api/v1/cases"
 wrk_run create "$BASE" "$BENCH/create.lua" "$HPID"
 settle "$HPID"
+log "Haven: POST /api/v1/cases with 300+ filled fields (bench/case300.mjs)"
+FIELDS300=$(node bench/case300.mjs "$BASE" "$TOKEN" "$TMP/case300.json")
+echo "document: $FIELDS300 filled fields, $(stat -c %s "$TMP/case300.json") bytes"
+BENCH_CASE300=$TMP/case300.json wrk_run create300 "$BASE" "$BENCH/create300.lua" "$HPID"
+settle "$HPID"
 
 HWM_KB=$(status_kb "$HPID" VmHWM)
 RSS_KB=$(status_kb "$HPID" VmRSS)
@@ -254,6 +259,7 @@ HC=$(line http_ceiling)
 RD=$(line read)
 SR=$(line search)
 CR=$(line create)
+C3=$(line create300)
 READ_PCT=$(pct "$(jget "$RD" rps)" "$(jget "$HC" rps)")
 WRITE_PCT=$(pct "$(jget "$CR" rps)" "$STORAGE_TPS")
 SEARCH_P99=$(jget "$SR" p99_ms)
@@ -276,6 +282,7 @@ TABLE=$(
 	row "Haven GET /api/v1/cases/{id} (audited)" "$RD" "${SERVER_CPU_PCT[read]}%"
 	row "Haven POST /api/v1/cases/search" "$SR" "${SERVER_CPU_PCT[search]}%"
 	row "Haven POST /api/v1/cases" "$CR" "${SERVER_CPU_PCT[create]}%"
+	row "Haven POST /api/v1/cases, ${FIELDS300} filled fields" "$C3" "${SERVER_CPU_PCT[create300]}%"
 	row "HTTP ceiling: nginx, same ${BODY_BYTES}-byte body and headers" "$HC" "-"
 	printf '| Storage ceiling: case-create transaction loop, 1 thread | %s tx/s | - | - | - | - |\n' "$STORAGE_TPS"
 	echo
@@ -284,6 +291,7 @@ TABLE=$(
 	echo "| Reads vs HTTP ceiling | >= 50 % | ${READ_PCT} % ($(jget "$RD" rps) / $(jget "$HC" rps)) | $(verdict "$G_READ") |"
 	echo "| Writes vs storage ceiling | >= 70 % | ${WRITE_PCT} % ($(jget "$CR" rps) / $STORAGE_TPS) | $(verdict "$G_WRITE") |"
 	echo "| Search p99 | < 50 ms | ${SEARCH_P99} ms | $(verdict "$G_SEARCH") |"
+	echo "| Validate and save a ${FIELDS300}-field case, p99 | (reported) | $(jget "$C3" p99_ms) ms at $(jget "$C3" rps) req/s | - |"
 	echo "| Server peak RSS (VmHWM) | < 64 MB | ${HWM_MB} MB (after GET $(mb "${HWM_AFTER[read]}"), search $(mb "${HWM_AFTER[search]}"), create $(mb "${HWM_AFTER[create]}") MB) | $(verdict "$G_RSS") |"
 )
 
@@ -331,7 +339,11 @@ Audit chain after the run: $AUDIT.
   (b) \`bench/search.lua\`: \`POST /api/v1/cases/search\` \`{"q":"<4 letters>"}\`, 64 substrings of
   seeded last names (each matches a few to ~1,500 cases; first page of 20, sorted by
   \`-updated_at\`); (c) \`bench/create.lua\`: \`POST /api/v1/cases\` with a new synthetic case
-  (11 fields) per request. p50/p99 come from wrk's latency distribution; errors are responses
+  (11 fields) per request; (d) \`bench/create300.lua\`: \`POST /api/v1/cases\` with one document of
+  ${FIELDS300} filled fields over every case form (subform rows included), built by
+  \`bench/case300.mjs\` from the forms the server serves so that their conditions hold; each
+  request validates every value, option and condition, derives the calculated fields, writes one
+  history row per field and syncs the plan tasks. p50/p99 come from wrk's latency distribution; errors are responses
   with status >= 400 plus socket errors and timeouts.
 - **HTTP ceiling.** nginx (config in \`bench/out/nginx.conf\`), one worker pinned to core
   $SERVER_CPU, serving a file holding the exact ${BODY_BYTES} body bytes of a case GET response

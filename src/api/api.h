@@ -56,6 +56,8 @@ struct req {
 	struct conf *conf; /* the configuration this request runs under */
 	const char *rtype; /* the record type of a generic record route ("case") */
 	char action[48];   /* scratch for "<rtype>.<verb>" (records_action) */
+	char content_type[48]; /* a reply that is not JSON (a file): its type ... */
+	char disposition[96];  /* ... and its Content-Disposition */
 };
 
 int api_init(const struct api_config *cfg, struct err *e);
@@ -96,7 +98,8 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	X(cases_patch) X(cases_delete) X(cases_list) X(cases_search) X(notes_create) X(notes_list)  \
 	X(cases_assign) X(cases_history) X(audit_list) X(test_clock) X(records_transition)           \
 	X(records_approve) X(records_approvals) X(tasks_list) X(tasks_patch) X(forms_list)           \
-	X(config_create) X(config_get) X(config_put) X(lookups_list) X(locations_list)
+	X(config_create) X(config_get) X(config_put) X(lookups_list) X(locations_list)                \
+	X(attachments_create) X(attachments_get)
 #define API_DECL(name) int api_##name(struct req *r);
 API_HANDLERS(API_DECL)
 #undef API_DECL

@@ -257,13 +257,37 @@ static int history_diff(struct req *r, const struct record *rec, json_t *before,
 	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
+struct refs {
+	struct store *st;
+	const char *record_id;
+};
+
+/* A location is a known area; an attachment a file uploaded to this record. */
+static int ref_known(void *ctx, const char *type, const char *value)
+{
+	struct refs *x = ctx;
+	if (!strcmp(type, "location")) {
+		struct location l;
+		if (store_location_get(x->st, value, &l))
+			return 0;
+		free(l.names);
+		return 1;
+	}
+	struct attachment a;
+	return token_is_uuid(value) && !store_attachment_get(x->st, value, &a, 0) && !strcmp(a.record_id, x->record_id);
+}
+
 /* Applies patch to doc (whose stored form is before), fills the calculated fields and checks
  * the write against the forms; then derives the record's columns. 422 naming the field. */
 static int apply_write(struct req *r, struct record *rec, const json_t *before, json_t *doc, const json_t *patch)
 {
-	const struct formset *fs = records_formset(r);
-	if (!fs)
+	const struct formset *shared = records_formset(r);
+	if (!shared)
 		return api_fail(r, HV_EINTERNAL, NULL, "no forms are configured for %s records", r->rtype);
+	struct formset local = *shared, *fs = &local;
+	struct refs refs = {r->st, rec->id};
+	local.ref_known = ref_known;
+	local.ctx = &refs;
 	record_apply(doc, patch);
 	/* Conditions see the record as a person does, with the derived age. */
 	json_t *was = record_output(json_deep_copy(before)), *now = record_output(json_deep_copy(doc));

@@ -93,19 +93,13 @@ static int sync_doc(struct store *st, const char *kind, const json_t *shipped, F
 	return rc;
 }
 
-/* Administrative areas: loaded when the table is empty, so a deployment that imported its own
- * areas keeps them. Columns: pcode,level,parent,name_<locale>... */
-static int sync_locations(struct store *st, const struct asset *a, FILE *report, struct err *e)
+/* Loads areas from CSV text (NUL-terminated at len) with the columns
+ * pcode,level,parent,name_<locale>...; every parent must come before its children. */
+static int load_locations(struct store *st, const char *data, size_t len, const char *what, FILE *report,
+			  struct err *e)
 {
-	struct location *have;
-	size_t n;
-	if (store_location_list(st, NULL, &have, &n))
-		return err_set(e, HV_EIO, NULL, "storage error");
-	location_list_free(have, n);
-	if (n)
-		return 0;
 	struct csv c;
-	csv_init(&c, (const char *)a->data, a->len);
+	csv_init(&c, data, len);
 	int rc = csv_next(&c) == 1 && !strcmp(csv_field(&c, 0), "pcode") ? 0 : -1;
 	char header[CSV_MAX_FIELDS][16];
 	size_t cols = c.n, rows = 0;
@@ -121,18 +115,36 @@ static int sync_locations(struct store *st, const struct asset *a, FILE *report,
 			if (!strncmp(header[i], "name_", 5))
 				json_object_set_new(names, header[i] + 5, json_string(csv_field(&c, i)));
 		l.names = json_dumps(names, JSON_COMPACT);
-		rc = *l.pcode ? store_location_put(st, &l) : -1;
+		struct location parent = {0};
+		int parent_ok = !*l.parent || !store_location_get(st, l.parent, &parent);
+		free(parent.names);
+		rc = *l.pcode && parent_ok && strspn(l.pcode, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(l.pcode)
+			     ? store_location_put(st, &l)
+			     : -1;
 		free(l.names);
 		json_decref(names);
 		rows++;
 		rc = rc ? -1 : 0;
 	}
+	size_t line = c.line;
 	csv_release(&c);
 	if (rc < 0)
-		return err_set(e, HV_EINVAL, NULL, "%s: malformed near line %zu", a->name, c.line);
+		return err_set(e, HV_EINVAL, NULL, "%s: a malformed row, a bad p-code or an unknown parent at line %zu", what, line);
 	if (report)
-		fprintf(report, "added %zu administrative areas from %s\n", rows, a->name);
+		fprintf(report, "loaded %zu administrative areas from %s\n", rows, what);
 	return 0;
+}
+
+/* The shipped areas are loaded when the table is empty, so a deployment that imported its own
+ * areas keeps them. */
+static int sync_locations(struct store *st, const struct asset *a, FILE *report, struct err *e)
+{
+	struct location *have;
+	size_t n;
+	if (store_location_list(st, NULL, &have, &n))
+		return err_set(e, HV_EIO, NULL, "storage error");
+	location_list_free(have, n);
+	return n ? 0 : load_locations(st, (const char *)a->data, a->len, a->name, report, e);
 }
 
 int config_sync(struct store *st, FILE *report, struct err *e)
@@ -162,9 +174,12 @@ int config_sync(struct store *st, FILE *report, struct err *e)
 static const char usage[] =
 	"usage: haven forms export --db PATH [--out FILE]\n"
 	"       haven forms import --db PATH FILE\n"
+	"       haven forms areas --db PATH FILE.csv\n"
 	"  export writes every form, lookup and workflow of the database as one JSON file;\n"
 	"  import replaces the documents the file holds (each becomes a new version) after checking\n"
-	"  that the whole configuration is consistent. A running server picks it up within a second.\n";
+	"  that the whole configuration is consistent. A running server picks it up within a second.\n"
+	"  areas adds or updates administrative areas from a CSV with the columns\n"
+	"  pcode,level,parent,name_en,name_fr,name_es,name_ar (parents first), e.g. a national COD-AB.\n";
 
 static int forms_export(struct store *st, const char *out)
 {
@@ -237,17 +252,41 @@ static int forms_import(struct store *st, const char *file)
 	return rc ? 1 : 0;
 }
 
+static int areas_import(struct store *st, const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return cmd_fail("cannot read %s", file);
+	struct buf text = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(f);
+	struct err e;
+	err_init(&e);
+	int rc = store_begin(st, 1);
+	if (!rc)
+		rc = load_locations(st, text.p, text.len, file, stdout, &e);
+	if (rc && e.msg.len)
+		cmd_fail("%s; nothing was imported", e.msg.p);
+	rc = cmd_commit(st, rc, "config.areas", NULL, NULL);
+	buf_release(&text);
+	err_release(&e);
+	return rc ? 1 : 0;
+}
+
 int cmd_forms(int argc, char **argv)
 {
 	struct opts o = {argc, argv, usage};
 	static const char *const values[] = {"--db", "--out", "--audit-key", NULL};
-	static const char *const flags[] = {"--help", "-h", "export", "import", NULL};
+	static const char *const flags[] = {"--help", "-h", "export", "import", "areas", NULL};
 	if (!opt_help(&o))
 		return 0;
 	const char *verb = argc > 1 ? argv[1] : "";
-	int import = !strcmp(verb, "import");
+	int areas = !strcmp(verb, "areas"), import = areas || !strcmp(verb, "import");
 	if (!import && strcmp(verb, "export"))
-		return cmd_usage(&o, "say export or import");
+		return cmd_usage(&o, "say export, import or areas");
 	const char *file = import && argc > 2 && strncmp(argv[argc - 1], "--", 1) ? argv[argc - 1] : NULL;
 	struct opts rest = {import && file ? argc - 1 : argc, argv, usage};
 	if (opt_check(&rest, values, flags))
@@ -258,7 +297,7 @@ int cmd_forms(int argc, char **argv)
 	struct store *st;
 	if (!db || cmd_open(&o, db, &st, 0))
 		return 1;
-	int rc = import ? forms_import(st, file) : forms_export(st, opt_str(&o, "--out", NULL));
+	int rc = areas ? areas_import(st, file) : import ? forms_import(st, file) : forms_export(st, opt_str(&o, "--out", NULL));
 	store_close(st);
 	return rc;
 }

@@ -299,10 +299,16 @@ static int value_ok(const struct formset *fs, const struct field *f, const json_
 	size_t i;
 	json_t *x;
 	switch (f->type) {
-	case T_TEXT:
-	case T_TEXTAREA:
 	case T_LOCATION:
 	case T_ATTACHMENT:
+		if (text_ok(f, v, path, e))
+			return -HV_EVALID;
+		if (fs->ref_known && !fs->ref_known(fs->ctx, type_names[f->type], json_string_value(v)))
+			return err_set(e, HV_EVALID, path, f->type == T_LOCATION ? "is not a known administrative area"
+										: "is not a file attached to this record");
+		return 0;
+	case T_TEXT:
+	case T_TEXTAREA:
 		return text_ok(f, v, path, e);
 	case T_TEXTLIST:
 		if (!json_is_array(v) || json_array_size(v) > MAX_LIST)
@@ -535,4 +541,10 @@ void form_calculate(const struct formset *fs, json_t *doc, json_t *view)
 int form_has_field(const struct formset *fs, const char *name)
 {
 	return find(fs, name) != NULL;
+}
+
+const char *form_field_type(const struct formset *fs, const char *name)
+{
+	const struct field *f = find(fs, name);
+	return f ? type_names[f->type] : NULL;
 }

@@ -232,8 +232,12 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct conn_state *cs)
 	struct req *r = &cs->r;
 	size_t len = r->out.len;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf_detach(&r->out), MHD_RESPMEM_MUST_FREE);
-	if (len || r->status != 204)
+	if (r->content_type[0] && r->status == 200) {
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	} else if (len || r->status != 204) {
 		MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	}
 	MHD_add_response_header(resp, "Cache-Control", r->no_store ? "no-store" : "no-cache");
 	if (r->etag[0])
 		MHD_add_response_header(resp, "ETag", r->etag);

@@ -206,6 +206,18 @@ struct approval {
 	char *comment; /* owned */
 };
 
+struct attachment {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char field[64];
+	char content_type[48];
+	int64_t size;
+	char sha256[65];
+	unsigned char *data; /* owned; NULL unless asked for */
+	char created_by[ID_LEN];
+	int64_t created_at;
+};
+
 struct store;
 
 /* Lifecycle. store_open creates the file only when create is set. */
@@ -328,6 +340,11 @@ int store_approval_pending(struct store *st, const char *record_id, const char *
 int store_approval_decide(struct store *st, const struct approval *a);
 int store_approval_list(struct store *st, const char *record_id, struct approval **out, size_t *n);
 void approval_list_free(struct approval *a, size_t n);
+
+int store_attachment_insert(struct store *st, const struct attachment *a);
+/* Reads an attachment, with its bytes when with_data is set (free with attachment_release). */
+int store_attachment_get(struct store *st, const char *id, struct attachment *out, int with_data);
+void attachment_release(struct attachment *a);
 
 /* Maintenance */
 int store_backup(struct store *st, const char *dest_path, struct err *e);

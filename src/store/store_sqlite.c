@@ -938,6 +938,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
 		"DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
 		"DELETE FROM tasks WHERE record_id = ?1",
+		"DELETE FROM attachments WHERE record_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",
@@ -1773,4 +1774,57 @@ int store_approval_list(struct store *st, const char *record_id, struct approval
 	sqlite3_stmt *s = stmt(st, "SELECT " APPROVAL_COLS " FROM approvals WHERE record_id = ?1 ORDER BY requested_at, rowid");
 	bt(s, 1, record_id);
 	return collect(st, s, (void **)out, n, sizeof **out, approval_row, approval_list_free_v, "approval list");
+}
+
+/* ---- attachments ------------------------------------------------------------------------- */
+
+int store_attachment_insert(struct store *st, const struct attachment *a)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO attachments(id, record_id, field, content_type, size, sha256, data,"
+				   " created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	bt(s, 1, a->id);
+	bt(s, 2, a->record_id);
+	bt(s, 3, a->field);
+	bt(s, 4, a->content_type);
+	bi(s, 5, a->size);
+	bt(s, 6, a->sha256);
+	sqlite3_bind_blob64(s, 7, a->data, (sqlite3_uint64)a->size, SQLITE_STATIC);
+	bt(s, 8, a->created_by);
+	bi(s, 9, a->created_at);
+	return run(st, s, NULL, "attachment");
+}
+
+int store_attachment_get(struct store *st, const char *id, struct attachment *out, int with_data)
+{
+	sqlite3_stmt *s = stmt(st, with_data ? "SELECT id, record_id, field, content_type, size, sha256, created_by, created_at,"
+					       " data FROM attachments WHERE id = ?1"
+					     : "SELECT id, record_id, field, content_type, size, sha256, created_by, created_at"
+					       " FROM attachments WHERE id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	cpy(s, 0, out->id, sizeof out->id);
+	cpy(s, 1, out->record_id, sizeof out->record_id);
+	cpy(s, 2, out->field, sizeof out->field);
+	cpy(s, 3, out->content_type, sizeof out->content_type);
+	out->size = ci(s, 4);
+	cpy(s, 5, out->sha256, sizeof out->sha256);
+	cpy(s, 6, out->created_by, sizeof out->created_by);
+	out->created_at = ci(s, 7);
+	if (with_data) {
+		size_t n = (size_t)sqlite3_column_bytes(s, 8);
+		out->data = xmalloc(n + 1);
+		memcpy(out->data, sqlite3_column_blob(s, 8), n);
+		out->size = (int64_t)n;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+void attachment_release(struct attachment *a)
+{
+	free(a->data);
+	a->data = NULL;
 }

@@ -57,6 +57,7 @@ describe('forms', { timeout: 120_000 }, () => {
       [{ plan_goals: [{ goal: 'School', area: 'nowhere' }] }, 'plan_goals[0].area'],
       [{ wg_disability_status: 'functional_difficulty' }, 'wg_disability_status'], // derived, not written
       [{ age: 7.5 }, 'age'],
+      [{ location_area: 'XD99999' }, 'location_area'],
     ];
     for (const [data, field] of bad) {
       const e = expectError(await cw.post('/api/v1/cases', { data }), 422, 'validation_failed');
@@ -217,5 +218,52 @@ describe('forms', { timeout: 120_000 }, () => {
     const c = await createCase(cw, { location_area: regions.json.items[0].pcode });
     assert.equal(c.data.location_area, regions.json.items[0].pcode);
     expectError(await cw.get('/api/v1/locations?parent=%27x'), 422, 'validation_failed', 'parent');
+  });
+});
+
+describe('attachments', { timeout: 60_000 }, () => {
+  let h, cw, cw2, screener;
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001' +
+    '0d0a2db40000000049454e44ae426082', 'hex');
+  before(async () => {
+    ({ h } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+    cw2 = await signIn(h.url, 'caseworker2');
+    screener = await signIn(h.url, 'screener');
+  });
+  after(async () => { await h.cleanup(); });
+
+  async function upload(c, id, body, type, field = 'document_copy') {
+    const headers = { 'content-type': type, cookie: c.cookie, 'x-csrf-token': c.csrf };
+    const r = await fetch(`${h.url}/api/v1/cases/${id}/attachments?field=${field}`, { method: 'POST', headers, body });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }
+
+  it('a file is type-checked, stored outside the document, linked by its id and read back by who may', async () => {
+    const c = await createCase(cw, { name_first: 'Rahel' });
+    assert.equal((await upload(cw, c.id, PNG, 'image/jpeg')).status, 415, 'declared JPEG, bytes PNG');
+    assert.equal((await upload(cw, c.id, Buffer.from('#!/bin/sh'), 'application/x-sh')).status, 415);
+    assert.equal((await upload(cw, c.id, PNG, 'image/png', 'name_first')).status, 422, 'not an attachment field');
+    assert.equal((await upload(cw2, c.id, PNG, 'image/png')).status, 404, 'another caseworker\'s case');
+    assert.equal((await upload(cw, c.id, Buffer.alloc(2 * 1024 * 1024, 0x89), 'image/png')).status, 413);
+    const up = await upload(cw, c.id, PNG, 'image/png');
+    assert.equal(up.status, 201);
+    assert.equal(up.json.size, PNG.length);
+    assert.match(up.json.sha256, /^[0-9a-f]{64}$/);
+    const other = await createCase(cw, { name_first: 'Abel' });
+    expectError(await cw.patch(`/api/v1/cases/${other.id}`, { data: { document_copy: up.json.id } }, { 'if-match': `"${other.version}"` }),
+      422, 'validation_failed', 'document_copy');
+    const p = await cw.patch(`/api/v1/cases/${c.id}`, { data: { document_copy: up.json.id } }, { 'if-match': `"${c.version}"` });
+    expectStatus(p, 200);
+    const file = await fetch(`${h.url}/api/v1/attachments/${up.json.id}`, { headers: { cookie: cw.cookie } });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'image/png');
+    assert.match(file.headers.get('content-disposition'), /^attachment; filename="[0-9a-f-]+\.png"$/);
+    assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), PNG);
+    for (const c2 of [cw2, screener]) {
+      const denied = await fetch(`${h.url}/api/v1/attachments/${up.json.id}`, { headers: { cookie: c2.cookie } });
+      assert.equal(denied.status, 404);
+    }
   });
 });

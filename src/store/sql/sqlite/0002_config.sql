@@ -76,3 +76,18 @@ CREATE TABLE approvals (
 );
 CREATE INDEX approvals_record ON approvals(record_id, requested_at);
 CREATE INDEX approvals_pending ON approvals(status, requested_at);
+
+-- Files attached to a record (a document scan, a photo for tracing), outside its JSON document:
+-- the field holds the id. Type-checked and size-limited by the API.
+CREATE TABLE attachments (
+  id TEXT PRIMARY KEY,
+  record_id TEXT NOT NULL REFERENCES records(id),
+  field TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_by TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX attachments_record ON attachments(record_id);
