@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 enum {
 	PUBLIC = 1,      /* no authentication */
@@ -113,6 +115,9 @@ int api_init(const struct api_config *c, struct err *e)
 	if (!roles)
 		return err_set(e, HV_EINTERNAL, NULL, "roles.json is not embedded");
 	int rc = perm_load((const char *)roles->data, e);
+	const struct asset *messages = asset_find("config/i18n/errors.json");
+	if (!rc && (!messages || err_catalogue_load((const char *)messages->data)))
+		rc = err_set(e, HV_EINTERNAL, NULL, "config/i18n/errors.json is missing or not JSON");
 	struct store *st = NULL;
 	if (!rc)
 		rc = store_open(&st, cfg.db_path, 0, e);
@@ -230,6 +235,7 @@ static int dispatch(struct req *r)
 	int rc = api_authenticate(r);
 	if (rc)
 		return rc;
+	err_locale(r->user.locale); /* messages from here on in the user's language */
 	if (!csrf_ok(r))
 		return api_fail(r, HV_EFORBID, NULL, "missing or wrong X-CSRF-Token header");
 	if (r->user.must_change_pw && !(hit->flags & PW_CHANGE))
@@ -257,6 +263,17 @@ int api_blocks(const char *method, const char *path)
 	return 0;
 }
 
+/* The first language of Accept-Language, for messages before anyone has signed in. */
+static const char *accept_language(struct req *r)
+{
+	static const char *const known[] = {"fr", "es", "ar", NULL};
+	const char *h = r->header(r->conn, "Accept-Language");
+	for (const char *const *k = known; h && *k; k++)
+		if (!strncasecmp(h, *k, 2) && !isalpha((unsigned char)h[2]))
+			return *k;
+	return NULL;
+}
+
 void api_handle(struct req *r)
 {
 	err_init(&r->err);
@@ -264,6 +281,7 @@ void api_handle(struct req *r)
 	buf_init(&r->reason, 1000);
 	r->status = 200;
 	r->no_store = 1;
+	err_locale(accept_language(r));
 	r->conf = conf_acquire();
 	int rc = r->conf ? dispatch(r) : api_fail(r, HV_EBUSY, NULL, "the configuration is not loaded");
 	if (rc) {
@@ -273,6 +291,7 @@ void api_handle(struct req *r)
 	}
 	conf_release(r->conf);
 	r->conf = NULL;
+	err_locale(NULL);
 	user_release(&r->user);
 	err_release(&r->err);
 	buf_release(&r->reason);

@@ -230,6 +230,8 @@ int api_config_put(struct req *r)
 	if (!rc && (!name || strcmp(name, r->params[0])))
 		rc = api_fail(r, HV_EVALID, !strcmp(r->rtype, "form") ? "id" : "name", "must match the address (%s)",
 			      r->params[0]);
+	if (!rc && !strcmp(r->rtype, "form"))
+		json_object_set_new(def, "version", json_integer(expected + 1)); /* the definition says what it is */
 	if (!rc)
 		rc = save(r, r->params[0], def, expected);
 	json_decref(def);

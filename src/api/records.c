@@ -278,7 +278,8 @@ static int ref_known(void *ctx, const char *type, const char *value)
 }
 
 /* Applies patch to doc (whose stored form is before), fills the calculated fields and checks
- * the write against the forms; then derives the record's columns. 422 naming the field. */
+ * the write against the forms; then derives the record's columns (search keys, whether the
+ * name is hidden, the form versions). 422 naming the field. */
 static int apply_write(struct req *r, struct record *rec, const json_t *before, json_t *doc, const json_t *patch)
 {
 	const struct formset *shared = records_formset(r);
@@ -294,7 +295,8 @@ static int apply_write(struct req *r, struct record *rec, const json_t *before, 
 	form_calculate(fs, doc, now);
 	int rc = form_check_write(fs, patch, was, now, &r->err);
 	if (!rc) {
-		record_derive(rec, doc, form_field_restricted(fs, "name_first", now));
+		rec->name_hidden = form_field_restricted(fs, "name_first", now);
+		record_derive(rec, doc, rec->name_hidden);
 		free(rec->form_versions);
 		json_t *v = schema_form_versions(r->conf->schema, r->rtype);
 		rec->form_versions = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
@@ -332,18 +334,18 @@ int api_cases_create(struct req *r)
 	rec.version = 1;
 	rec.created_at = rec.updated_at = clock_now();
 	struct audit_tx *tx = NULL;
+	id_display_new(a.code, rec.display_id);
 	rc = apply_write(r, &rec, empty, doc, data);
 	if (!rc)
 		rc = api_tx_begin(r);
 	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
 	for (int tries = 0; !rc; tries++) {
-		id_display_new(a.code, rec.display_id);
-		record_derive(&rec, doc, rec.name_hidden);
 		rc = store_record_insert(r->st, &rec, NULL);
-		if (rc == -HV_ECONFLICT && tries < 8)
-			rc = 0;
-		else
+		if (rc != -HV_ECONFLICT || tries == 8)
 			break;
+		id_display_new(a.code, rec.display_id);
+		record_derive(&rec, doc, rec.name_hidden); /* the search key holds the display id */
+		rc = 0;
 	}
 	if (rc && !r->err.code)
 		rc = api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");

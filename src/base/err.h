@@ -44,6 +44,12 @@ void err_clear(struct err *e);
  * wins, so a low-level cause is not overwritten by a generic wrapper. */
 int err_set(struct err *e, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Messages in the reader's language: the catalogue (config/i18n/errors.json: {"messages":
+ * {"English format": {"fr": ...}}}) is loaded once at start, before any thread reads it;
+ * err_locale sets the language of the calling thread's later err_set messages (NULL or "en":
+ * English). A translation whose printf conversions differ from the English is ignored. */
+int err_catalogue_load(const char *json_text);
+void err_locale(const char *locale);
 int err_http_status(int code);
 const char *err_code_str(int code);
 

@@ -116,7 +116,12 @@ void schema_free(struct schema *s)
 static int add_form(struct schema *s, const struct schema_doc *d, struct err *e)
 {
 	struct form *f;
-	int rc = form_load(d->body, &f, e);
+	/* The stored version is the form's version, whatever the definition says. */
+	json_t *def = json_deep_copy(d->body);
+	if (d->version > 0 && json_is_object(def))
+		json_object_set_new(def, "version", json_integer(d->version));
+	int rc = form_load(def, &f, e);
+	json_decref(def);
 	if (rc)
 		return rc;
 	int t = type_index(form_record_type(f));

@@ -17,7 +17,7 @@ extern const char *const schema_locales[]; /* NULL-terminated, "en" first */
 
 struct schema_doc {
 	const char *kind, *name;
-	int version;
+	int version; /* the stored version; a form's own "version" member is replaced by it */
 	const json_t *body;
 };
 

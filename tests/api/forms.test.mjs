@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { signIn } from '../lib/haven.mjs';
-import { demoServer, createCase, expectStatus, expectError, search, uniqLetters, readAudit } from './fixtures.mjs';
+import { demoServer, createCase, expectStatus, expectError, search, uniqLetters, readAudit, userClient } from './fixtures.mjs';
 
 const LOCALES = ['en', 'fr', 'es', 'ar'];
 
@@ -87,10 +87,29 @@ describe('forms', { timeout: 120_000 }, () => {
       { 'if-match': `"${r.json.version}"` }), 422, 'validation_failed', 'wg_24_playing');
   });
 
-  it('records remember the form versions they were written under', async () => {
-    const c = await createCase(cw, { name_first: 'Kofi' });
-    assert.equal(c.form_versions.registration, 1);
-    assert.equal(c.form_versions.closure, 1);
+  it('records remember their form versions; an older record is checked only where it changes', async () => {
+    const c = await createCase(cw, { name_first: 'Kofi', health_medication: 'Iron tablets' });
+    const v0 = c.form_versions.health;
+    assert.ok(v0 >= 1);
+    // An administrator makes the medication field depend on a new question, and the immediate
+    // needs question required.
+    const g = await admin.get('/api/v1/forms/health');
+    const def = g.json.definition;
+    def.fields.find((f) => f.name === 'health_medication').show_if = { field: 'health_takes_medication', op: 'eq', value: 'yes' };
+    def.fields.unshift({ name: 'health_takes_medication', type: 'yesno',
+      labels: { en: 'Takes medication', fr: 'Prend des médicaments', es: 'Toma medicamentos', ar: 'يتناول أدوية' } });
+    expectStatus(await admin.put('/api/v1/forms/health', def, { 'if-match': `"${g.json.version}"` }), 200);
+    // An unrelated edit of the older record goes through: its medication value stays.
+    const r = await cw.patch(`/api/v1/cases/${c.id}`, { data: { name_last: 'Mensah' } }, { 'if-match': `"${c.version}"` });
+    expectStatus(r, 200);
+    assert.equal(r.json.data.health_medication, 'Iron tablets');
+    assert.equal(r.json.form_versions.health, v0 + 1, 'now written under the new version');
+    // Changing the field itself is checked against the new version.
+    expectError(await cw.patch(`/api/v1/cases/${c.id}`, { data: { health_medication: 'Vitamins' } }, { 'if-match': `"${r.json.version}"` }),
+      422, 'validation_failed', 'health_medication');
+    const ok = await cw.patch(`/api/v1/cases/${c.id}`, { data: { health_takes_medication: 'yes', health_medication: 'Vitamins' } },
+      { 'if-match': `"${r.json.version}"` });
+    expectStatus(ok, 200);
   });
 
   it('sensitive fields are left out for other roles, in the record, lists, search and history', async () => {
@@ -265,5 +284,26 @@ describe('attachments', { timeout: 60_000 }, () => {
       const denied = await fetch(`${h.url}/api/v1/attachments/${up.json.id}`, { headers: { cookie: c2.cookie } });
       assert.equal(denied.status, 404);
     }
+  });
+});
+
+describe('error messages in the reader\'s language', { timeout: 60_000 }, () => {
+  let h, admin, dss;
+  before(async () => { ({ h, admin, dss } = await demoServer()); });
+  after(async () => { await h.cleanup(); });
+
+  it('a French-speaking caseworker reads validation errors in French; before sign-in, Accept-Language decides', async () => {
+    const fr = await userClient(h.url, admin, { role: 'caseworker', agency_id: dss.id, locale: 'fr' });
+    const e = expectError(await fr.post('/api/v1/cases', { data: { sex: 'girl' } }), 422, 'validation_failed', 'sex');
+    assert.equal(e.field, 'sex');
+    assert.ok(!/is not one of the options/.test(e.message), e.message);
+    assert.match(e.message, /^sex: /);
+    const ar = await userClient(h.url, admin, { role: 'caseworker', agency_id: dss.id, locale: 'ar' });
+    const e2 = expectError(await ar.post('/api/v1/cases', { data: { sex: 'girl' } }), 422);
+    assert.match(e2.message, /[\u0600-\u06FF]/, 'Arabic');
+    const anon = await fetch(`${h.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'es-ES,es;q=0.9' }, body: '{"username":' });
+    const body = await anon.json();
+    assert.equal(anon.status, 400);
+    assert.equal(body.error.code, 'bad_request');
   });
 });
