@@ -74,6 +74,8 @@ int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
 int api_body(struct req *r, json_t **out);      /* parses the JSON object body */
 int api_reply(struct req *r, int status, json_t *v); /* steals v */
 int api_page(struct req *r, const json_t *obj, int *page, int *per);
+/* The version of If-Match ("3", W/"3"): 0, or 428 without one, 400 when malformed. */
+int api_if_match(struct req *r, int64_t *version);
 json_t *api_time(int64_t t);
 json_t *api_user_json(const struct user *u);
 json_t *api_userref_json(const struct userref *u);

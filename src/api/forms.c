@@ -125,10 +125,14 @@ int api_config_get(struct req *r)
 
 /* The member of a definition that names it: forms by id, lookups by name, workflows by the
  * record type they drive. */
+static const char *name_key(const struct req *r)
+{
+	return !strcmp(r->rtype, "form") ? "id" : !strcmp(r->rtype, "lookup") ? "name" : "record_type";
+}
+
 static const char *doc_name(const struct req *r, const json_t *def)
 {
-	const char *key = !strcmp(r->rtype, "form") ? "id" : !strcmp(r->rtype, "lookup") ? "name" : "record_type";
-	return json_string_value(json_object_get(def, key));
+	return json_string_value(json_object_get(def, name_key(r)));
 }
 
 /* A definition the configuration refuses is the client's error (422), whatever its cause. */
@@ -200,8 +204,7 @@ int api_config_create(struct req *r)
 		return rc;
 	const char *name = doc_name(r, def);
 	if (!name_ok(name))
-		rc = api_fail(r, HV_EVALID, !strcmp(r->rtype, "form") ? "id" : "name",
-			      "must be lower-case letters, digits and _ (at most 63)");
+		rc = api_fail(r, HV_EVALID, name_key(r), "must be lower-case letters, digits and _ (at most 63)");
 	if (!rc)
 		rc = save(r, name, def, 0);
 	json_decref(def);
@@ -210,15 +213,12 @@ int api_config_create(struct req *r)
 
 int api_config_put(struct req *r)
 {
-	const char *h = r->header(r->conn, "If-Match");
-	if (!h)
-		return api_fail(r, HV_EPRECOND, NULL, "send If-Match with the version you edited (from the ETag)");
-	char *end;
-	long long expected = strtoll(h + (*h == '"'), &end, 10);
-	if (expected < 1 || (*end && strcmp(end, "\"")))
-		return api_fail(r, HV_EINVAL, NULL, "If-Match must be a version such as \"3\"");
+	int64_t expected;
+	int rc = api_if_match(r, &expected);
+	if (rc)
+		return rc;
 	json_t *def;
-	int rc = admin_body(r, &def);
+	rc = admin_body(r, &def);
 	if (rc)
 		return rc;
 	struct config_doc cur;
@@ -228,8 +228,7 @@ int api_config_put(struct req *r)
 	else
 		config_doc_release(&cur);
 	if (!rc && (!name || strcmp(name, r->params[0])))
-		rc = api_fail(r, HV_EVALID, !strcmp(r->rtype, "form") ? "id" : "name", "must match the address (%s)",
-			      r->params[0]);
+		rc = api_fail(r, HV_EVALID, name_key(r), "must match the address (%s)", r->params[0]);
 	if (!rc && !strcmp(r->rtype, "form"))
 		json_object_set_new(def, "version", json_integer(expected + 1)); /* the definition says what it is */
 	if (!rc)

@@ -365,22 +365,6 @@ int api_cases_create(struct req *r)
 	return rc;
 }
 
-static int if_match(struct req *r, int64_t *version)
-{
-	const char *h = r->header(r->conn, "If-Match");
-	if (!h)
-		return api_fail(r, HV_EPRECOND, NULL, "send If-Match with the version you edited (from the ETag)");
-	char *end;
-	const char *p = h[0] == 'W' && h[1] == '/' ? h + 2 : h;
-	if (*p == '"')
-		p++;
-	long long v = strtoll(p, &end, 10);
-	if (end == p || (*end && strcmp(end, "\"")))
-		return api_fail(r, HV_EINVAL, NULL, "If-Match must be a version such as \"3\"");
-	*version = v;
-	return 0;
-}
-
 int api_cases_patch(struct req *r)
 {
 	int64_t expected = 0;
@@ -388,7 +372,7 @@ int api_cases_patch(struct req *r)
 	struct record rec;
 	struct audit_tx *tx = NULL;
 	json_t *body, *patch;
-	int rc = if_match(r, &expected);
+	int rc = api_if_match(r, &expected);
 	if (rc || (rc = records_load_for(r, "update", &rec, &reason)))
 		return rc;
 	if ((rc = data_body(r, &body, &patch))) {

@@ -13,12 +13,11 @@ int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
 {
 	if (r->err.code)
 		return -r->err.code;
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int rc = err_vset(&r->err, code, field, fmt, ap);
 	va_end(ap);
-	return err_set(&r->err, code, field, "%s", msg);
+	return rc;
 }
 
 int api_body(struct req *r, json_t **out)
@@ -171,5 +170,21 @@ int api_agency_get(struct req *r, const char *id, struct agency *out)
 	if (agency_used < AGENCY_CACHE)
 		agency_used++;
 	pthread_mutex_unlock(&agency_mu);
+	return 0;
+}
+
+int api_if_match(struct req *r, int64_t *version)
+{
+	const char *h = r->header(r->conn, "If-Match");
+	if (!h)
+		return api_fail(r, HV_EPRECOND, NULL, "send If-Match with the version you edited (from the ETag)");
+	char *end;
+	const char *p = h[0] == 'W' && h[1] == '/' ? h + 2 : h;
+	if (*p == '"')
+		p++;
+	long long v = strtoll(p, &end, 10);
+	if (end == p || v < 1 || (*end && strcmp(end, "\"")))
+		return api_fail(r, HV_EINVAL, NULL, "If-Match must be a version such as \"3\"");
+	*version = v;
 	return 0;
 }

@@ -105,7 +105,10 @@ static json_t *task_json(struct req *r, const struct task *t, const char *today)
 	r->rtype = t->record_type;
 	const struct workflow *wf = workflow(r);
 	const json_t *rule = wf ? task_rule(wf, t->rule) : NULL;
-	json_t *label = schema_localize(json_pack("{s:O}", "labels", json_object_get(rule, "labels")), r->user.locale);
+	/* A rule since removed from the workflow still names its task, by its id. */
+	const json_t *labels = json_object_get(rule, "labels");
+	json_t *label = labels ? schema_localize(json_pack("{s:O}", "labels", labels), r->user.locale)
+			       : json_pack("{s:s}", "label", t->rule);
 	/* A plan row's own text, when the role may read the subform it comes from. */
 	const char *sub = json_string_value(json_object_get(rule, "subform"));
 	const struct formset *fs = records_formset(r);
@@ -182,8 +185,10 @@ int api_tasks_patch(struct req *r)
 	const char *reason;
 	int rc = records_load_for(r, "update", &rec, &reason);
 	r->params[0] = saved;
-	if (rc == -HV_ENOTFOUND)
+	if (rc == -HV_ENOTFOUND) {
+		err_clear(&r->err);
 		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such task");
+	}
 	json_t *b = NULL;
 	if (!rc)
 		rc = api_body(r, &b);

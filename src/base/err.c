@@ -95,10 +95,15 @@ int err_catalogue_load(const char *json_text)
 
 void err_locale(const char *l)
 {
-	snprintf(locale, sizeof locale, "%s", l && strcmp(l, "en") ? l : "");
+	/* The language alone: fr-CA reads French. */
+	size_t n = l ? strcspn(l, "-_") : 0;
+	if (n >= sizeof locale || (n == 2 && !strncmp(l, "en", 2)))
+		n = 0;
+	memcpy(locale, l ? l : "", n);
+	locale[n] = '\0';
 }
 
-int err_set(struct err *e, int code, const char *field, const char *fmt, ...)
+int err_vset(struct err *e, int code, const char *field, const char *fmt, va_list ap)
 {
 	if (code < 0)
 		code = -code;
@@ -117,15 +122,21 @@ int err_set(struct err *e, int code, const char *field, const char *fmt, ...)
 		if (t)
 			f = t;
 	}
-	va_list ap;
-	va_start(ap, fmt);
 	/* f is fmt or a translation with the same conversions (checked when it was loaded). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	buf_vaddf(&e->msg, f, ap);
 #pragma GCC diagnostic pop
-	va_end(ap);
 	return -code;
+}
+
+int err_set(struct err *e, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = err_vset(e, code, field, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int err_http_status(int code)

@@ -4,6 +4,7 @@
 #ifndef HV_ERR_H
 #define HV_ERR_H
 #include "buf.h"
+#include <stdarg.h>
 
 #define HV_ERRORS(X)                                                      \
 	X(HV_OK, 200, "ok")                                               \
@@ -44,6 +45,8 @@ void err_clear(struct err *e);
  * wins, so a low-level cause is not overwritten by a generic wrapper. */
 int err_set(struct err *e, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+int err_vset(struct err *e, int code, const char *field, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Messages in the reader's language: the catalogue (config/i18n/errors.json: {"messages":
  * {"English format": {"fr": ...}}}) is loaded once at start, before any thread reads it;
  * err_locale sets the language of the calling thread's later err_set messages (NULL or "en":
