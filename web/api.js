@@ -2,6 +2,8 @@
 // into ApiError, and on 401 asks the registered re-authentication handler (the in-place sign-in
 // dialog) to sign the user in again, then retries the very same request.
 
+import { lang } from './i18n.js';
+
 let csrf = null;
 let reauth = null;       // () => Promise<void>, resolves once signed in again
 let pending = null;      // a single re-authentication shared by concurrent 401s
@@ -23,7 +25,8 @@ export class ApiError extends Error {
 }
 
 async function once(method, path, body, headers) {
-  const h = { Accept: 'application/json', ...headers };
+  // The server answers (error messages, task labels) in the language the UI shows.
+  const h = { Accept: 'application/json', 'Accept-Language': lang(), ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
   let r;

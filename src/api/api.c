@@ -206,6 +206,18 @@ static int csrf_ok(struct req *r)
 	       sodium_memcmp(t, r->sess.csrf, strlen(t)) == 0;
 }
 
+/* The first language of Accept-Language when Haven has it (the browser UI sends its current
+ * language), else NULL. */
+static const char *accept_language(struct req *r)
+{
+	static const char *const known[] = {"fr", "es", "ar", NULL};
+	const char *h = r->header(r->conn, "Accept-Language");
+	for (const char *const *k = known; h && *k; k++)
+		if (!strncasecmp(h, *k, 2) && !isalpha((unsigned char)h[2]))
+			return *k;
+	return NULL;
+}
+
 static int dispatch(struct req *r)
 {
 	char caps[4][64];
@@ -239,7 +251,10 @@ static int dispatch(struct req *r)
 	int rc = api_authenticate(r);
 	if (rc)
 		return rc;
-	err_locale(r->user.locale); /* messages from here on in the user's language */
+	if (!accept_language(r)) { /* an explicit language (the UI's choice) beats the profile's */
+		r->locale = r->user.locale;
+		err_locale(r->locale);
+	}
 	if (!csrf_ok(r))
 		return api_fail(r, HV_EFORBID, NULL, "missing or wrong X-CSRF-Token header");
 	if (r->user.must_change_pw && !(hit->flags & PW_CHANGE))
@@ -267,17 +282,6 @@ int api_blocks(const char *method, const char *path)
 	return 0;
 }
 
-/* The first language of Accept-Language, for messages before anyone has signed in. */
-static const char *accept_language(struct req *r)
-{
-	static const char *const known[] = {"fr", "es", "ar", NULL};
-	const char *h = r->header(r->conn, "Accept-Language");
-	for (const char *const *k = known; h && *k; k++)
-		if (!strncasecmp(h, *k, 2) && !isalpha((unsigned char)h[2]))
-			return *k;
-	return NULL;
-}
-
 void api_handle(struct req *r)
 {
 	err_init(&r->err);
@@ -285,7 +289,8 @@ void api_handle(struct req *r)
 	buf_init(&r->reason, 1000);
 	r->status = 200;
 	r->no_store = 1;
-	err_locale(accept_language(r));
+	r->locale = accept_language(r);
+	err_locale(r->locale);
 	r->conf = conf_acquire();
 	int rc = r->conf ? dispatch(r) : api_fail(r, HV_EBUSY, NULL, "the configuration is not loaded");
 	if (rc) {

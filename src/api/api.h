@@ -55,6 +55,7 @@ struct req {
 	struct buf reason; /* decoded X-Access-Reason */
 	struct conf *conf; /* the configuration this request runs under */
 	const char *rtype; /* the record type of a generic record route ("case") */
+	const char *locale; /* the reader's language: Accept-Language if Haven has it, else the profile's */
 	char action[48];   /* scratch for "<rtype>.<verb>" (records_action) */
 	char content_type[48]; /* a reply that is not JSON (a file): its type ... */
 	char disposition[96];  /* ... and its Content-Disposition */

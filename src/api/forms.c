@@ -15,7 +15,7 @@
 static int locale_param(struct req *r, const char **out)
 {
 	const char *l = r->query(r->conn, "locale");
-	*out = l ? l : r->user.locale;
+	*out = l ? l : r->locale ? r->locale : "en";
 	for (const char *const *s = schema_locales; *s; s++)
 		if (!strcmp(*s, *out)) {
 			*out = *s;
@@ -138,11 +138,7 @@ static const char *doc_name(const struct req *r, const json_t *def)
 /* A definition the configuration refuses is the client's error (422), whatever its cause. */
 static int invalid(struct req *r)
 {
-	struct err e;
-	err_init(&e);
-	err_set(&e, HV_EVALID, r->err.field.len ? r->err.field.p : NULL, "%s", r->err.msg.p);
-	err_release(&r->err);
-	r->err = e;
+	r->err.code = HV_EVALID; /* the message and field stay as the check wrote them */
 	return -HV_EVALID;
 }
 

@@ -107,7 +107,7 @@ static json_t *task_json(struct req *r, const struct task *t, const char *today)
 	const json_t *rule = wf ? task_rule(wf, t->rule) : NULL;
 	/* A rule since removed from the workflow still names its task, by its id. */
 	const json_t *labels = json_object_get(rule, "labels");
-	json_t *label = labels ? schema_localize(json_pack("{s:O}", "labels", labels), r->user.locale)
+	json_t *label = labels ? schema_localize(json_pack("{s:O}", "labels", labels), r->locale ? r->locale : "en")
 			       : json_pack("{s:s}", "label", t->rule);
 	/* A plan row's own text, when the role may read the subform it comes from. */
 	const char *sub = json_string_value(json_object_get(rule, "subform"));
@@ -165,8 +165,8 @@ int api_tasks_list(struct req *r)
 		api_audit_read(r, "task.list", "case", ids.p, NULL);
 	buf_release(&ids);
 	task_list_free(t, n);
-	return api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page",
-					   q.page, "per", q.per));
+	return api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i,s:s}", "items", items, "total", (json_int_t)total, "page",
+					   q.page, "per", q.per, "today", today));
 }
 
 int api_tasks_patch(struct req *r)

@@ -170,3 +170,21 @@ int cond_eval(const json_t *cond, const json_t *doc)
 {
 	return depth_of(cond, 0) <= MAX_DEPTH && eval(cond, doc, 0);
 }
+
+const char *cond_unknown_field(const json_t *c, int (*known)(const char *name, void *ctx), void *ctx)
+{
+	const json_t *list = json_object_get(c, "all");
+	if (!list)
+		list = json_object_get(c, "any");
+	size_t i;
+	json_t *sub;
+	json_array_foreach(list, i, sub) {
+		const char *bad = cond_unknown_field(sub, known, ctx);
+		if (bad)
+			return bad;
+	}
+	if (json_object_get(c, "not"))
+		return cond_unknown_field(json_object_get(c, "not"), known, ctx);
+	const char *field = json_string_value(json_object_get(c, "field"));
+	return field && !known(field, ctx) ? field : NULL;
+}

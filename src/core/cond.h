@@ -15,6 +15,8 @@
 
 /* Checks a condition's shape (for loading form definitions); names the problem in e. */
 int cond_check(const json_t *cond, struct err *e);
+/* The first field a (checked) condition names that known() does not know, or NULL. */
+const char *cond_unknown_field(const json_t *cond, int (*known)(const char *name, void *ctx), void *ctx);
 /* 1 when cond holds for the record document doc, 0 otherwise (a malformed cond is false). */
 int cond_eval(const json_t *cond, const json_t *doc);
 

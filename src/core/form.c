@@ -204,7 +204,24 @@ static int load_fields(const json_t *list, struct field **out, size_t *n, int de
 	size_t i;
 	json_t *d;
 	json_array_foreach(list, i, d) {
-		int rc = load_field(d, &(*out)[i], depth, e);
+		int rc = json_is_object(d) ? load_field(d, &(*out)[i], depth, e)
+					   : err_set(e, HV_EINVAL, "fields", "each field is an object");
+		/* Name the field that is wrong (its name, or its place), whatever member was; in a
+		 * subform, as subform.field. */
+		if (rc && e) {
+			const char *name = json_string_value(json_object_get(d, "name"));
+			struct buf inner = BUF_INIT;
+			if ((*out)[i].sub && e->field.len)
+				buf_add(&inner, e->field.p, e->field.len);
+			buf_reset(&e->field);
+			if (name)
+				buf_adds(&e->field, name);
+			else
+				buf_addf(&e->field, "fields[%zu]", i);
+			if (inner.len)
+				buf_addf(&e->field, ".%s", inner.p);
+			buf_release(&inner);
+		}
 		for (size_t j = 0; !rc && j < i; j++)
 			if (!strcmp((*out)[j].name, (*out)[i].name))
 				rc = err_set(e, HV_EINVAL, (*out)[i].name, "the field name is used twice");

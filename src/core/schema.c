@@ -1,6 +1,7 @@
 /* schema: the configuration built from its documents (see schema.h). */
 #include "schema.h"
 #include "base/alloc.h"
+#include "core/cond.h"
 #include "base/json.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -97,6 +98,116 @@ static void builtin_make(void)
 			    lookup_doc("Languages", "Langues", "Idiomas", "اللغات", languages));
 }
 
+/* ---- what people read: labels, help texts, option codes ----------------------------------- */
+
+static int locale_known(const char *l)
+{
+	for (const char *const *k = schema_locales; *k; k++)
+		if (!strcmp(*k, l))
+			return 1;
+	return 0;
+}
+
+/* obj's "labels" (required: English at least) and "help" (optional) are objects of the
+ * configured languages holding text. */
+static int check_texts(const json_t *obj, const char *where, struct err *e)
+{
+	static const char *const keys[] = {"labels", "help"};
+	for (int k = 0; k < 2; k++) {
+		const json_t *t = json_object_get(obj, keys[k]);
+		if (!t && k == 1)
+			continue;
+		if (!json_is_object(t) || (k == 0 && !json_string_length(json_object_get(t, "en"))))
+			return err_set(e, HV_EVALID, where, "needs %s in English at least, as {\"en\": ..., \"fr\": ...}", keys[k]);
+		const char *l;
+		json_t *v;
+		json_object_foreach((json_t *)t, l, v) {
+			if (!locale_known(l) || !json_is_string(v))
+				return err_set(e, HV_EVALID, where, "%s are texts in en, fr, es or ar", keys[k]);
+		}
+	}
+	return 0;
+}
+
+/* Option codes are stored in records: short, stable, without spaces, each once. */
+static int check_values(const json_t *values, const char *where, struct err *e)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(values, i, o) {
+		const char *v = json_string_value(json_object_get(o, "value"));
+		if (!v || !*v || strlen(v) > 64 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(v))
+			return err_set(e, HV_EVALID, where, "option codes are letters, digits, _ - . (at most 64)");
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(v, json_string_value(json_object_get(json_array_get(values, j), "value"))))
+				return err_set(e, HV_EVALID, where, "the option %s is listed twice", v);
+		int rc = check_texts(o, where, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+struct names {
+	const json_t *fields; /* a list of field definitions */
+	const json_t *also;   /* more names that conditions may use (the record's fields), or NULL */
+};
+
+static int name_in(const json_t *fields, const char *name)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) if (!strcmp(json_string_value(json_object_get(f, "name")), name)) return 1;
+	return 0;
+}
+
+static int known_name(const char *name, void *ctx)
+{
+	const struct names *n = ctx;
+	return !strcmp(name, "age") || name_in(n->fields, name) || (n->also && json_object_get(n->also, name));
+}
+
+/* Every field: its texts, its options, and conditions that name fields that exist (in a
+ * subform row: the row's fields). */
+static int check_form_fields(const json_t *fields, const struct names *scope, struct err *e)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(fields, i, f) {
+		const char *name = json_string_value(json_object_get(f, "name"));
+		int rc = check_texts(f, name, e);
+		if (!rc)
+			rc = check_values(json_object_get(f, "options"), name, e);
+		const json_t *conds[] = {json_object_get(f, "show_if"), json_object_get(f, "sensitive_if")};
+		for (int k = 0; !rc && k < 2; k++) {
+			const char *bad = conds[k] ? cond_unknown_field(conds[k], known_name, (void *)scope) : NULL;
+			if (bad)
+				rc = err_set(e, HV_EVALID, name, "the condition names %s, which is not a field here", bad);
+		}
+		size_t r;
+		json_t *rule;
+		json_array_foreach(json_object_get(json_object_get(f, "calculated"), "when"), r, rule) {
+			const char *bad = rc ? NULL : cond_unknown_field(json_object_get(rule, "if"), known_name, (void *)scope);
+			if (bad)
+				rc = err_set(e, HV_EVALID, name, "the calculation names %s, which is not a field here", bad);
+		}
+		if (!rc && json_object_get(f, "fields")) {
+			struct names row = {json_object_get(f, "fields"), NULL};
+			rc = check_form_fields(row.fields, &row, e);
+			if (rc && e) { /* subform.field */
+				struct buf inner = BUF_INIT;
+				buf_add(&inner, e->field.p, e->field.len);
+				buf_reset(&e->field);
+				buf_addf(&e->field, "%s.%s", name, inner.p);
+				buf_release(&inner);
+			}
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- building ------------------------------------------------------------------------------ */
 
 void schema_free(struct schema *s)
@@ -147,7 +258,16 @@ static int add_workflow(struct schema *s, const struct schema_doc *d, struct err
 		return err_set(e, HV_EINVAL, "record_type", "workflow %s: an unknown or repeated record type", d->name);
 	}
 	s->types[t].wf = w;
-	return 0;
+	static const char *const lists[] = {"stages", "approvals", "tasks"};
+	for (int k = 0; !rc && k < 3; k++) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(d->body, lists[k]), i, x) {
+			if (!rc)
+				rc = check_texts(x, lists[k], e);
+		}
+	}
+	return rc;
 }
 
 static int add_lookup(struct schema *s, const struct schema_doc *d, struct err *e)
@@ -162,16 +282,11 @@ static int add_lookup(struct schema *s, const struct schema_doc *d, struct err *
 		return err_set(e, HV_EINVAL, "name", "lookup %s: a mismatched or repeated name", d->name);
 	if (!json_is_array(values) || !json_array_size(values))
 		return err_set(e, HV_EINVAL, "values", "lookup %s needs a list of values", d->name);
-	size_t i;
-	json_t *v;
-	json_array_foreach(values, i, v) {
-		const char *code = json_string_value(json_object_get(v, "value"));
-		if (!code || !*code)
-			return err_set(e, HV_EINVAL, "values", "lookup %s: each value needs a code", d->name);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(code, json_string_value(json_object_get(json_array_get(values, j), "value"))))
-				return err_set(e, HV_EINVAL, "values", "lookup %s: the value %s is listed twice", d->name, code);
-	}
+	rc = check_texts(d->body, "labels", e);
+	if (!rc)
+		rc = check_values(values, "values", e);
+	if (rc)
+		return rc;
 	json_object_set_new(s->lookups, name, json_pack("{s:O,s:O}", "labels", json_object_get(d->body, "labels"), "values", values));
 	return 0;
 }
@@ -182,6 +297,20 @@ static int check_fields(const struct schema *s, const struct formset *fs, struct
 {
 	json_t *seen = json_object();
 	int rc = 0;
+	/* First every name, so a condition may look at a field of a later form. */
+	for (size_t i = 0; i < fs->n; i++) {
+		size_t k;
+		json_t *f;
+		json_array_foreach(json_object_get(form_def(fs->forms[i]), "fields"), k, f) json_object_set_new(seen, json_string_value(json_object_get(f, "name")), json_true());
+	}
+	for (size_t i = 0; !rc && i < fs->n; i++) {
+		const json_t *def = form_def(fs->forms[i]);
+		struct names scope = {json_object_get(def, "fields"), seen};
+		rc = check_texts(def, form_id(fs->forms[i]), e);
+		if (!rc)
+			rc = check_form_fields(scope.fields, &scope, e);
+	}
+	json_object_clear(seen);
 	for (size_t i = 0; !rc && i < fs->n; i++) {
 		size_t k;
 		json_t *f;

@@ -209,6 +209,29 @@ describe('forms', { timeout: 120_000 }, () => {
     def3.fields[0].show_if = { field: 'sex', op: 'between', value: 1 };
     expectError(await admin.put('/api/v1/forms/closure', def3, etag), 422, 'validation_failed');
     expectError(await admin.put('/api/v1/forms/closure', { ...g.json.definition, id: 'other' }, etag), 422, 'validation_failed', 'id');
+    // What people read and what records store is checked too, naming the field at fault.
+    const L = { en: 'X', fr: 'Xf', es: 'Xe', ar: 'س' };
+    const broken = [
+      [{ name: 'close_a', type: 'text' }, 'close_a'],                                      // no labels
+      [{ name: 'close_b', type: 'text', labels: { fr: 'seulement' } }, 'close_b'],          // no English
+      [{ name: 'close_c', type: 'text', labels: { en: 'C', de: 'C' } }, 'close_c'],         // unknown language
+      [{ name: 'close_d', type: 'text', labels: L, help: 'plain' }, 'close_d'],             // help not per language
+      [{ name: 'close_e', type: 'select', labels: L, options: [{ value: 'A B', labels: L }] }, 'close_e'],
+      [{ name: 'close_f', type: 'select', labels: L, options: [{ value: 'a', labels: L }, { value: 'a', labels: L }] }, 'close_f'],
+      [{ name: 'close_g', type: 'text', labels: L, show_if: { field: 'nope_field', op: 'eq', value: 1 } }, 'close_g'],
+      [{ name: 'close_h', type: 'subform', labels: L, fields: [{ name: 'x', type: 'text', labels: L, show_if: { field: 'sex', op: 'eq', value: 'f' } }] }, 'close_h.x'],
+    ];
+    for (const [field, name] of broken) {
+      const d = structuredClone(g.json.definition);
+      d.fields.push(field);
+      const e = expectError(await admin.put('/api/v1/forms/closure', d, etag), 422, 'validation_failed');
+      assert.equal(e.field, name, JSON.stringify(field));
+      assert.ok(!e.message.startsWith(`${name}: ${name}:`), `one prefix: ${e.message}`);
+    }
+    const lk = await admin.get('/api/v1/lookups/protection_concerns');
+    const bad = structuredClone(lk.json.definition);
+    bad.values.push({ value: 'Bad V', labels: { en: 'Bad' } });
+    expectError(await admin.put('/api/v1/lookups/protection_concerns', bad, { 'if-match': `"${lk.json.version}"` }), 422, 'validation_failed');
     const again = await admin.get('/api/v1/forms/closure');
     assert.equal(again.json.version, g.json.version, 'nothing saved');
     // A workflow rule changed through the API applies at once too.
