@@ -241,7 +241,8 @@ echo "audit: $AUDIT"
 cp "$TMP/haven.log" "$OUT/haven.log"
 
 log "storage ceiling: bench/storage_ceiling ($STORAGE_SECS s, prefilled with $CASES cases), pinned to core $SERVER_CPU"
-STORAGE_LINE=$(taskset -c "$SERVER_CPU" "$OUT/storage_ceiling" "$TMP/ceiling.db" src/store/sql/sqlite/0001_init.sql \
+cat src/store/sql/sqlite/*.sql >"$TMP/schema.sql"
+STORAGE_LINE=$(taskset -c "$SERVER_CPU" "$OUT/storage_ceiling" "$TMP/ceiling.db" "$TMP/schema.sql" \
 	"$STORAGE_SECS" "$CASES")
 echo "$STORAGE_LINE"
 STORAGE_TPS=$(sed -n 's/.*tps=\([0-9.]*\).*/\1/p' <<<"$STORAGE_LINE")
@@ -350,11 +351,12 @@ Audit chain after the run: $AUDIT.
   with the same security and cache headers, access log on (Haven logs every request too),
   loaded by the same wrk command. Reads % = Haven GET req/s / nginx req/s.
 - **Storage ceiling.** \`bench/storage_ceiling.c\`: one thread on core $SERVER_CPU, Haven's
-  migration on a fresh database, the same PRAGMAs (WAL, synchronous=FULL, foreign_keys,
+  migrations on a fresh database, the same PRAGMAs (WAL, synchronous=FULL, foreign_keys,
   secure_delete), prefilled with $CASES cases, then for ${STORAGE_SECS} s one
   \`BEGIN IMMEDIATE\` ... \`COMMIT\` per case holding Haven's statements of a case create:
-  INSERT records, DELETE + INSERT record_search, 13 history INSERTs, the audit-head SELECT,
-  INSERT audit, INSERT audit_pending (the record-id index entry). Writes % = Haven create req/s / ceiling tx/s.
+  INSERT records, DELETE + INSERT record_search, DELETE record_search_hidden, 13 history
+  INSERTs, the first task INSERT and the plan-task prune, the audit-head SELECT, INSERT audit,
+  INSERT audit_pending (the record-id index entry). Writes % = Haven create req/s / ceiling tx/s.
 - **RSS.** VmHWM of the server from /proc/PID/status after the three loads (also after each).
   Server CPU is its user+system time during a load as % of one core.
 - Raw output: \`bench/out/\` (wrk reports, results.jsonl, the server log, nginx.conf).

@@ -2,15 +2,17 @@
  * storage ceiling of the benchmark. Single-threaded, prepared statements, one
  * BEGIN IMMEDIATE ... COMMIT per case with Haven's durability settings (WAL,
  * synchronous=FULL, foreign_keys, secure_delete), on a fresh database built from Haven's own
- * migration (src/store/sql/sqlite/0001_init.sql). A case is what store_record_insert,
- * history_diff and audit_append write in the API:
- *   INSERT records; DELETE + INSERT record_search (trigram FTS5); one INSERT history per
- *   field of the stored document (13 for these cases); SELECT the audit head; INSERT audit;
- *   INSERT audit_pending (the record-id index entry; Haven moves it into audit_records in bulk).
+ * migrations (every src/store/sql/sqlite file, concatenated by run.sh). A case is what
+ * store_record_insert, history_diff, the task upkeep and audit_append write in the API:
+ *   INSERT records; DELETE + INSERT record_search (trigram FTS5); DELETE record_search_hidden;
+ *   one INSERT history per field of the stored document (13 for these cases); INSERT the
+ *   first task (the assessment due in 3 days) and the plan-task prune; SELECT the audit head;
+ *   INSERT audit; INSERT audit_pending (the record-id index entry; Haven moves it into
+ *   audit_records in bulk).
  * Before timing, the database is prefilled with PREFILL cases (1,000 per transaction, not
  * timed) so its indexes are as deep as the benchmark database's.
  *
- * usage: storage_ceiling DB MIGRATION.sql SECONDS PREFILL
+ * usage: storage_ceiling DB MIGRATIONS.sql SECONDS PREFILL
  * prints: storage_ceiling tps=<transactions/s> n=<transactions> seconds=<elapsed> */
 #define _POSIX_C_SOURCE 200809L
 #include "synth.h"
@@ -74,7 +76,7 @@ static void uuid(uint64_t *r, char out[37])
 	out[14] = '4';
 }
 
-static sqlite3_stmt *s_rec, *s_sdel, *s_sins, *s_hist, *s_head, *s_audit, *s_arec;
+static sqlite3_stmt *s_rec, *s_sdel, *s_sins, *s_hdel, *s_hist, *s_task, *s_tprune, *s_head, *s_audit, *s_arec;
 static const char *agency_id = "a0000000-0000-4000-8000-000000000001";
 static const char *user_id = "b0000000-0000-4000-8000-000000000001";
 static int64_t audit_seq;
@@ -143,6 +145,8 @@ static void one_case(uint64_t *r, int64_t at)
 	sqlite3_bind_text(s_sins, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s_sins, 2, key, -1, SQLITE_TRANSIENT);
 	step(s_sins, "insert search");
+	sqlite3_bind_text(s_hdel, 1, id, -1, SQLITE_TRANSIENT);
+	step(s_hdel, "delete hidden search");
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		sqlite3_bind_text(s_hist, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s_hist, 2, at);
@@ -153,6 +157,11 @@ static void one_case(uint64_t *r, int64_t at)
 		sqlite3_bind_text(s_hist, 7, fields[i][1], -1, SQLITE_TRANSIENT);
 		step(s_hist, "insert history");
 	}
+	sqlite3_bind_text(s_task, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s_task, 2, at);
+	step(s_task, "insert task");
+	sqlite3_bind_text(s_tprune, 1, id, -1, SQLITE_TRANSIENT);
+	step(s_tprune, "prune tasks");
 	/* The audit head, then the chained entry and its record index row. */
 	check(sqlite3_step(s_head), "audit head");
 	sqlite3_reset(s_head);
@@ -207,8 +216,16 @@ int main(int argc, char **argv)
 	     " 'a0000000-0000-4000-8000-000000000001', 'x', 0, 0);");
 	exec("COMMIT");
 	s_rec = prep("INSERT INTO records(id, display_id, type, status, risk_level, owner_id,"
-		     " agency_id, created_by, version, created_at, updated_at, deleted, sort_name, data)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13)");
+		     " agency_id, created_by, version, created_at, updated_at, deleted, sort_name, data,"
+		     " stage, name_hidden, form_versions)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, 'registration', 0,"
+		     " '{\"registration\":1,\"closure\":1}')");
+	s_hdel = prep("DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)");
+	s_task = prep("INSERT INTO tasks(id, record_id, rule, ref, title, due_on, status, created_at)"
+		      " VALUES (?1 || '-t', ?1, 'assessment', '2026-11-29#1', '', '2026-12-02', 'open', ?2)"
+		      " ON CONFLICT(record_id, rule, ref) DO NOTHING");
+	s_tprune = prep("DELETE FROM tasks WHERE record_id = ?1 AND rule = 'plan_action'"
+			" AND ref NOT IN (SELECT value FROM json_each('[]'))");
 	s_sdel = prep("DELETE FROM record_search WHERE rowid = (SELECT seq FROM records WHERE id = ?1)");
 	s_sins = prep("INSERT INTO record_search(rowid, key) SELECT seq, ?2 FROM records WHERE id = ?1");
 	s_hist = prep("INSERT INTO history(record_id, at, user_id, action, field, old_value, new_value)"
