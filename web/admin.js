@@ -16,7 +16,8 @@ export async function adminHome(el) {
   el.append(pageTitle(t('admin.title')),
     h('ul', { class: 'link-list' },
       h('li', null, h('a', { href: '#/admin/users' }, t('nav.users'))),
-      h('li', null, h('a', { href: '#/admin/agencies' }, t('nav.agencies')))));
+      h('li', null, h('a', { href: '#/admin/agencies' }, t('nav.agencies'))),
+      h('li', null, h('a', { href: '#/admin/forms' }, t('nav.forms')))));
   const id = field({ name: 'case_id', label: t('breakglass.case_id'), hint: t('breakglass.case_id_hint'), autocomplete: 'off', spellcheck: 'false' });
   const reason = field({ name: 'reason', label: t('breakglass.reason'), type: 'textarea', rows: 3, maxlength: 500 });
   const form = h('form', { class: 'form', novalidate: true },

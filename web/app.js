@@ -8,28 +8,55 @@ import { api, get, post, del, setCsrf, setReauthHandler, setPasswordChangeHandle
 import { state, navigate, isAdmin, canCreateCases } from './state.js';
 import { field, onSubmit, showApiError, clearErrors, fieldError, formError, announce, pageTitle, errorPanel, errorText, button, table } from './ui.js';
 import { caseload, caseList, caseSearch, caseForm, caseView } from './cases.js';
+import { recordList, recordForm, recordView, mayBrowse } from './records.js';
 import { adminHome, userList, userForm, userEdit, agencies } from './admin.js';
 import { auditTrail, canReadAudit } from './audit.js';
+import { dueTasks, seesTasks } from './tasks.js';
+import { formList, formEdit, fieldEdit, lookupEdit } from './admin_forms.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
 
 const UUID = '([0-9a-fA-F-]{36})';
 const routes = [
-  [/^\/$/, (m, q) => (isAdmin() ? adminHome(m, q) : caseload(m, q))],
+  [/^\/$/, (m, q) => (isAdmin() ? adminHome(m, q) : home(m, q))],
   [/^\/cases$/, caseList],
   [/^\/cases\/new$/, (m, q) => caseForm(m, q, null)],
   [new RegExp(`^/cases/${UUID}$`), caseView],
   [new RegExp(`^/cases/${UUID}/edit$`), caseForm],
   [/^\/search$/, caseSearch],
+  [/^\/families$/, (m, q) => recordList(m, q, 'family')],
+  [/^\/families\/new$/, (m, q) => recordForm(m, q, 'family', null)],
+  [new RegExp(`^/families/${UUID}$`), (m, q, id) => recordView(m, q, 'family', id)],
+  [new RegExp(`^/families/${UUID}/edit$`), (m, q, id) => recordForm(m, q, 'family', id)],
+  [/^\/incidents$/, (m, q) => recordList(m, q, 'incident')],
+  [/^\/incidents\/new$/, (m, q) => recordForm(m, q, 'incident', null)],
+  [new RegExp(`^/incidents/${UUID}$`), (m, q, id) => recordView(m, q, 'incident', id)],
+  [new RegExp(`^/incidents/${UUID}/edit$`), (m, q, id) => recordForm(m, q, 'incident', id)],
   [/^\/admin\/users$/, userList],
   [/^\/admin\/users\/new$/, userForm],
   [new RegExp(`^/admin/users/${UUID}$`), userEdit],
   [/^\/admin\/agencies$/, agencies],
+  [/^\/admin\/forms$/, formList],
+  [/^\/admin\/forms\/([a-z0-9_]+)$/, formEdit],
+  [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/new$/, (m, q, id) => fieldEdit(m, q, id, null)],
+  [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/([a-z0-9_]+)$/, fieldEdit],
+  [/^\/admin\/lookups\/([a-z0-9_]+)$/, lookupEdit],
   [/^\/audit$/, auditTrail],
   [/^\/account\/password$/, (m) => passwordScreen(m, false)],
   [/^\/account\/tokens$/, tokensScreen],
 ];
+
+// The caseload (cases.js) draws the home page's heading; what is due goes right under it.
+async function home(el, query) {
+  if (!seesTasks()) return caseload(el, query);
+  const due = h('div');
+  await Promise.all([caseload(el, query), dueTasks(due)]);
+  const h1 = el.querySelector('h1');
+  if (h1) h1.after(...due.childNodes);
+  else el.prepend(...due.childNodes);
+  return undefined;
+}
 
 function parseHash() {
   const raw = location.hash.replace(/^#/, '') || '/';
@@ -78,10 +105,13 @@ function navLinks() {
   if (!u || u.must_change_password) return [];
   const links = [];
   if (u.role === 'admin') {
-    links.push(['#/', t('nav.admin_home')], ['#/admin/users', t('nav.users')], ['#/admin/agencies', t('nav.agencies')]);
+    links.push(['#/', t('nav.admin_home')], ['#/admin/users', t('nav.users')], ['#/admin/agencies', t('nav.agencies')],
+      ['#/admin/forms', t('nav.forms')]);
   } else {
     links.push(['#/', t('nav.caseload')], ['#/cases', t('nav.cases')], ['#/search', t('nav.search')]);
     if (canCreateCases()) links.push(['#/cases/new', t('nav.new_case')]);
+    if (mayBrowse('family')) links.push(['#/families', t('nav.families')]);
+    if (mayBrowse('incident')) links.push(['#/incidents', t('nav.incidents')]);
   }
   if (canReadAudit()) links.push(['#/audit', t('nav.audit')]);
   links.push(['#/account/password', t('nav.password')], ['#/account/tokens', t('nav.tokens')]);

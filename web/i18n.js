@@ -62,3 +62,8 @@ export function fmtDate(ymd) {
   if (Number.isNaN(d.getTime())) return String(ymd);
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
+
+// ['Syria', 'Jordan'] -> "Syria and Jordan", as the language joins a list.
+export function fmtList(items) {
+  return new Intl.ListFormat(current, { type: 'conjunction' }).format(items.map(String));
+}

@@ -2,7 +2,7 @@
 // workflow tasks (a supervisor's: the team's), overdue first, then those due in the next two
 // weeks, each linking to its case by display id. Stage tasks are ticked off here; case plan
 // actions follow their plan row, so they are shown without a button.
-import { h } from './dom.js';
+import { h, nextId } from './dom.js';
 import { t, lang, fmtDate } from './i18n.js';
 import { get, patch } from './api.js';
 import { state } from './state.js';
@@ -12,11 +12,13 @@ const SOON_DAYS = 14;
 const PER = 100; // the API's largest page
 const MAX_PAGES = 2; // of tasks due soon; a longer list says there are more
 const DAY = 86400e3;
+const ROUTE = { case: 'cases', family: 'families', incident: 'incidents' }; // record type -> its screens
 
 export const seesTasks = () => state.user && ['caseworker', 'supervisor'].includes(state.user.role);
 
 // The server decides "overdue" by its UTC date, so lateness is counted in UTC days too.
 const todayUTC = () => Date.parse(new Date().toISOString().slice(0, 10));
+const num = (n) => new Intl.NumberFormat(lang()).format(n);
 const daysFrom = (ymd) => Math.round((Date.parse(ymd) - todayUTC()) / DAY);
 
 function lateness(task) {
@@ -34,18 +36,20 @@ function dueIn(task) {
 function taskItem(task, late, onDone) {
   const label = task.label || task.rule;
   const plan = task.rule === 'plan_action';
-  const err = h('p', { class: 'field-error', hidden: true });
+  const err = h('p', { id: nextId('task-err'), class: 'field-error', hidden: true });
   const li = h('li', { class: late ? 'task task-overdue' : 'task' },
     h('div', { class: 'task-main' },
       h('p', { class: 'task-label' }, label, task.title ? [': ', h('bdi', null, task.title)] : null),
+      // Each part stays on one line; a narrow screen breaks between them, after the dot.
       h('p', { class: 'task-meta' },
-        h('a', { href: `#/cases/${task.record.id}`, class: 'display-id' }, task.record.display_id),
-        ' · ', t('tasks.due_on', { date: fmtDate(task.due_on) }), ' · ', late ? lateness(task) : dueIn(task))),
+        h('span', null, h('a', { href: `#/${ROUTE[task.record.type] || 'cases'}/${task.record.id}`, class: 'display-id' }, task.record.display_id), ' ·'), ' ',
+        h('span', null, t('tasks.due_on', { date: fmtDate(task.due_on) }), ' ·'), ' ',
+        late ? lateness(task) : dueIn(task))),
     h('div', { class: 'task-action' },
       plan ? h('p', { class: 'hint' }, t('tasks.plan_hint'))
         : h('button', {
           type: 'button', class: 'btn btn-secondary btn-small',
-          'aria-label': t('tasks.mark_done_named', { task: label, id: task.record.display_id }),
+          'aria-label': t('tasks.mark_done_named', { task: label, id: task.record.display_id }), 'aria-describedby': err.id,
           onclick: async (e) => {
             const btn = e.currentTarget;
             if (btn.getAttribute('aria-disabled') === 'true') return;
@@ -73,7 +77,7 @@ function taskGroup(id, title, empty, tasks, late, moreText) {
   const list = h('ul', { class: 'task-list', 'aria-labelledby': id });
   const emptyText = h('p', { class: 'empty' }, empty);
   const refresh = () => {
-    heading.textContent = t('tasks.group_count', { title, n: list.children.length });
+    heading.textContent = `${title} (${num(list.children.length)})`;
     emptyText.hidden = list.children.length > 0;
     list.hidden = list.children.length === 0;
   };
@@ -129,7 +133,7 @@ export async function dueTasks(el) {
   }
   box.append(
     taskGroup('tasks-overdue', t('tasks.overdue'), t('tasks.none_overdue'), lateItems, true,
-      (late.total || 0) > lateItems.length ? t('tasks.more', { n: late.total - lateItems.length }) : null),
+      (late.total || 0) > lateItems.length ? t('tasks.more', { n: num(late.total - lateItems.length) }) : null),
     taskGroup('tasks-soon', t('tasks.soon'), t('tasks.none_soon'), soon.items, false,
       soon.more ? t('tasks.more_soon') : null));
 }

@@ -62,17 +62,19 @@ export function clearErrors(form) {
   if (box) { clear(box); box.hidden = true; }
 }
 
-// Shows msg next to the field named `name` (accepts "data.x", "x[2]"); returns false when the
-// form has no such field.
+// Shows msg next to the field named `name`: a path such as "plan_goals[0].due_date" when the
+// form has that row's field, else its top-level field ("data.x" and "x[2]" name x); returns the
+// field's wrapper, or null when the form has no such field.
 export function fieldError(form, name, msg) {
-  const key = String(name || '').replace(/^data\./, '').replace(/[[.].*$/, '');
-  const wrap = key && form.querySelector(`[data-field="${CSS.escape(key)}"]`);
-  if (!wrap) return false;
-  const err = wrap.querySelector('.field-error');
+  const path = String(name || '').replace(/^data\./, '');
+  const wrap = [path, path.replace(/[[.].*$/, '')].map((k) => k && form.querySelector(`[data-field="${CSS.escape(k)}"]`))
+    .find(Boolean);
+  if (!wrap) return null;
+  const err = wrap.errorSlot || wrap.querySelector('.field-error');
   err.textContent = msg;
   err.hidden = false;
   wrap.control.setAttribute('aria-invalid', 'true');
-  return true;
+  return wrap;
 }
 
 export function formError(form, ...content) {
@@ -93,10 +95,11 @@ export function showApiError(form, err) {
   let msg = errorText(err);
   // Next to its field, "date_of_birth: must not be in the future" reads as "must not be in the future".
   if (err.field && msg.startsWith(`${err.field}: `)) msg = msg.slice(err.field.length + 2);
-  if (err.field && fieldError(form, err.field, msg)) {
-    const bad = form.querySelector('[aria-invalid="true"]');
-    const label = bad && bad.labels && bad.labels[0] ? bad.labels[0].textContent.replace(/\s*\*$/, '') : err.field;
-    if (bad) bad.focus();
+  const wrap = err.field && fieldError(form, err.field, msg);
+  if (wrap) {
+    const bad = wrap.control;
+    const label = wrap.dataset.label || (bad.labels && bad.labels[0] ? bad.labels[0].textContent.replace(/\s*\*$/, '') : err.field);
+    if (bad.focus) bad.focus();
     announce(t('form.fix_errors', { message: `${label}: ${msg}` }));
     return;
   }

@@ -73,26 +73,57 @@ int api_lookups_list(struct req *r)
 						       schema_localize(schema_lookups(r->conf->schema), locale)));
 }
 
+static json_t *location_json(const struct location *l, const char *locale)
+{
+	json_t *names = json_loads(l->names, 0, NULL);
+	json_t *loc = schema_localize(json_pack("{s:o}", "labels", names ? names : json_object()), locale);
+	json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "pcode", l->pcode, "level", l->level, "parent", l->parent, "name",
+				json_object_get(loc, "label"));
+	json_decref(loc);
+	return out;
+}
+
+static int pcode_ok(const char *s)
+{
+	return strlen(s) < 32 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(s);
+}
+
+/* ?parent=P: the areas under P (none: the top level); ?pcode=P: P and its ancestors, the
+ * country first, to show a stored p-code as "Region › District". */
 int api_locations_list(struct req *r)
 {
-	const char *parent = r->query(r->conn, "parent"), *locale;
+	const char *parent = r->query(r->conn, "parent"), *pcode = r->query(r->conn, "pcode"), *locale;
 	int rc = locale_param(r, &locale);
 	if (rc)
 		return rc;
-	if (parent && (strlen(parent) > 31 || strspn(parent, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(parent)))
+	if (parent && !pcode_ok(parent))
 		return api_fail(r, HV_EVALID, "parent", "must be a p-code");
+	if (pcode && (!*pcode || !pcode_ok(pcode)))
+		return api_fail(r, HV_EVALID, "pcode", "must be a p-code");
+	json_t *items = json_array();
+	if (pcode) {
+		struct location l;
+		char next[32];
+		snprintf(next, sizeof next, "%s", pcode);
+		for (int depth = 0; *next && depth < 16 && !store_location_get(r->st, next, &l); depth++) {
+			json_array_insert_new(items, 0, location_json(&l, locale));
+			snprintf(next, sizeof next, "%s", l.parent);
+			free(l.names);
+		}
+		if (!json_array_size(items)) {
+			json_decref(items);
+			return api_fail(r, HV_ENOTFOUND, "pcode", "no such area");
+		}
+		return api_reply(r, 200, json_pack("{s:o}", "items", items));
+	}
 	struct location *l;
 	size_t n;
-	if (store_location_list(r->st, parent ? parent : "", &l, &n))
+	if (store_location_list(r->st, parent ? parent : "", &l, &n)) {
+		json_decref(items);
 		return api_fail(r, HV_EIO, NULL, "storage error");
-	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *names = json_loads(l[i].names, 0, NULL);
-		json_t *loc = schema_localize(json_pack("{s:o}", "labels", names ? names : json_object()), locale);
-		json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:O}", "pcode", l[i].pcode, "level", l[i].level,
-						       "parent", l[i].parent, "name", json_object_get(loc, "label")));
-		json_decref(loc);
 	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, location_json(&l[i], locale));
 	location_list_free(l, n);
 	return api_reply(r, 200, json_pack("{s:o}", "items", items));
 }

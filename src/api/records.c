@@ -294,13 +294,21 @@ static int apply_write(struct req *r, struct record *rec, const json_t *before, 
 	json_t *was = record_output(json_deep_copy(before)), *now = record_output(json_deep_copy(doc));
 	form_calculate(fs, doc, now);
 	int rc = form_check_write(fs, patch, was, now, &r->err);
+	/* A role may fill in a field it cannot read (a screener notes where the child is), but not
+	 * change or clear a value it never saw. */
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)patch, key, v) {
+		if (!rc && json_object_get(before, key) && !form_field_readable(fs, key, r->user.role, was))
+			rc = api_fail(r, HV_EFORBID, key, "your role may not change a value it cannot see");
+	}
 	if (!rc) {
 		rec->name_hidden = form_field_restricted(fs, "name_first", now);
 		record_derive(rec, doc, rec->name_hidden);
 		free(rec->form_versions);
-		json_t *v = schema_form_versions(r->conf->schema, r->rtype);
-		rec->form_versions = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(v);
+		json_t *versions = schema_form_versions(r->conf->schema, r->rtype);
+		rec->form_versions = json_dumps(versions, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(versions);
 	}
 	json_decref(was);
 	json_decref(now);

@@ -88,8 +88,11 @@ int cmd_serve(int argc, char **argv)
 		err_release(&e);
 		return 1;
 	}
-	log_event(LOG_INFO, "started", "listen=%s", sc.listen);
-	printf("Haven is serving http://%s/\n", sc.listen);
+	/* The address as bound: with port 0 the system chose one (tests start servers this way). */
+	char bound[160];
+	snprintf(bound, sizeof bound, "%.*s:%d", (int)(strrchr(sc.listen, ':') - sc.listen), sc.listen, server_port());
+	log_event(LOG_INFO, "started", "listen=%s", bound);
+	printf("Haven is serving http://%s/\n", bound);
 	fflush(stdout);
 	/* Wake once a second to write out buffered log lines and session activity, once a minute
 	 * to delete expired sessions and tokens; stop on a signal. */

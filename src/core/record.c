@@ -60,8 +60,8 @@ void record_apply(json_t *doc, const json_t *patch)
 		json_object_del(doc, "date_of_birth_estimated");
 		json_object_del(doc, "age_stated_on");
 	}
-	if (json_is_null(dob))
-		json_object_del(doc, "age_stated_on");
+	if (json_is_null(dob) && !json_object_get(doc, "date_of_birth"))
+		json_object_del(doc, "age_stated_on"); /* unless a stated age just set both */
 }
 
 json_t *record_output(json_t *doc)

@@ -375,8 +375,8 @@ int server_start(const struct server_config *c, struct err *e)
 	host[colon - cfg.listen] = '\0';
 	char *end;
 	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535)
-		return err_set(e, HV_EINVAL, "listen", "port must be 1-65535");
+	if (*end || port < 0 || port > 65535 || end == colon + 1)
+		return err_set(e, HV_EINVAL, "listen", "port must be 1-65535 (or 0: any free port)");
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
 		return err_set(e, HV_EINVAL, "listen", "host must be an IPv4 address such as 127.0.0.1");
@@ -396,6 +396,12 @@ int server_start(const struct server_config *c, struct err *e)
 	if (!daemon_)
 		return err_set(e, HV_EIO, NULL, "cannot listen on %s", cfg.listen);
 	return 0;
+}
+
+int server_port(void)
+{
+	const union MHD_DaemonInfo *i = daemon_ ? MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+	return i ? i->port : 0;
 }
 
 void server_stop(void)

@@ -14,6 +14,8 @@ struct server_config {
 };
 
 int server_start(const struct server_config *cfg, struct err *e);
+/* The port listened on (the one the system chose for port 0). */
+int server_port(void);
 void server_stop(void);
 
 #endif

@@ -87,6 +87,15 @@ describe('forms', { timeout: 120_000 }, () => {
       { 'if-match': `"${r.json.version}"` }), 422, 'validation_failed', 'wg_24_playing');
   });
 
+  it('a stated age replacing a date of birth records when it was stated', async () => {
+    const c = await createCase(cw, { date_of_birth: '2015-03-01' });
+    const r = await cw.patch(`/api/v1/cases/${c.id}`, { data: { date_of_birth: null, age: 12 } }, { 'if-match': `"${c.version}"` });
+    expectStatus(r, 200);
+    assert.equal(r.json.data.age, 12);
+    assert.equal(r.json.data.date_of_birth_estimated, true);
+    assert.equal(r.json.data.age_stated_on, new Date().toISOString().slice(0, 10));
+  });
+
   it('records remember their form versions; an older record is checked only where it changes', async () => {
     const c = await createCase(cw, { name_first: 'Kofi', health_medication: 'Iron tablets' });
     const v0 = c.form_versions.health;
@@ -132,6 +141,13 @@ describe('forms', { timeout: 120_000 }, () => {
     assert.ok(!hist.text.includes('Shelter 7'));
     const mine = await screener.post('/api/v1/cases/search', { q: name });
     assert.ok(!mine.text.includes('Shelter 7'));
+    // The screener may not overwrite (or clear) the location it cannot see; it may fill an empty one.
+    expectError(await screener.patch(`/api/v1/cases/${c.id}`, { data: { location_current: 'elsewhere' } }, { 'if-match': `"${c.version}"` }),
+      403, 'forbidden', 'location_current');
+    expectError(await screener.patch(`/api/v1/cases/${c.id}`, { data: { location_current: null } }, { 'if-match': `"${c.version}"` }),
+      403, 'forbidden', 'location_current');
+    expectStatus(await screener.patch(`/api/v1/cases/${c.id}`, { data: { documents_withheld: 'yes', documents_withheld_by: 'An employer' } },
+      { 'if-match': `"${c.version}"` }), 200);
   });
 
   it('a GBV case hides its name from roles that may not see it, and is not findable by name', async () => {
@@ -260,6 +276,12 @@ describe('forms', { timeout: 120_000 }, () => {
     const c = await createCase(cw, { location_area: regions.json.items[0].pcode });
     assert.equal(c.data.location_area, regions.json.items[0].pcode);
     expectError(await cw.get('/api/v1/locations?parent=%27x'), 422, 'validation_failed', 'parent');
+    // One area with its ancestors, the country first: how a stored p-code is shown.
+    const district = (await cw.get(`/api/v1/locations?parent=${regions.json.items[0].pcode}`)).json.items[0];
+    const up = await cw.get(`/api/v1/locations?pcode=${district.pcode}&locale=es`);
+    expectStatus(up, 200);
+    assert.deepEqual(up.json.items.map((x) => x.pcode), [country.pcode, regions.json.items[0].pcode, district.pcode]);
+    expectError(await cw.get('/api/v1/locations?pcode=XD9999'), 404, 'not_found');
   });
 });
 

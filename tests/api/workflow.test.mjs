@@ -191,6 +191,14 @@ describe('workflow', { timeout: 120_000 }, () => {
     expectStatus(p, 200);
     const hist = await cw.get(`/api/v1/families/${f.json.id}/history`);
     assert.ok(hist.json.items.some((x) => x.field === 'family_address'));
+    expectStatus(await cw.post(`/api/v1/families/${f.json.id}/notes`, { text: 'Met the grandmother' }), 201);
+    const notes = await cw.get(`/api/v1/families/${f.json.id}/notes`);
+    assert.equal(notes.json.items[0].text, 'Met the grandmother');
+    const users = await sup.get('/api/v1/users');
+    const cw2id = users.json.items.find((u) => u.username === 'caseworker2').id;
+    expectStatus(await sup.post(`/api/v1/families/${f.json.id}/assign`, { assigned_ids: [cw2id] }), 200);
+    expectStatus(await cw2.get(`/api/v1/families/${f.json.id}`), 200, 'shared with caseworker2');
+    expectError(await cw.post(`/api/v1/families/${f.json.id}/assign`, { assigned_ids: [] }), 403, 'forbidden');
     // Incidents: a screener may report one.
     const i = await screener.post('/api/v1/incidents', { data: {
       inc_date: { value: '2026-10-01', estimated: true }, inc_types: ['exploitation'],

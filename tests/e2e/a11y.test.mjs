@@ -1,5 +1,6 @@
 // Browser tests: axe-core finds no serious or critical accessibility violations on the main
-// screens (sign-in, caseload, case form, case view, search, admin users and agencies), and the
+// screens (sign-in, caseload, case form, case view, search, families, incidents, admin users and
+// agencies; forms.test.mjs checks the form editor in French and Arabic on a phone), and the
 // page has the landmarks, skip link and live region a keyboard or screen-reader user relies on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,6 +47,8 @@ test('caseworker screens have no serious axe findings', async () => {
     ['case list', '/#/cases'], ['search', '/#/search'], ['new case form', '/#/cases/new'],
     ['case view', `/#/cases/${caseId}`], ['case edit form', `/#/cases/${caseId}/edit`],
     ['change password', '/#/account/password'], ['tokens', '/#/account/tokens'],
+    ['families', '/#/families'], ['new family form', '/#/families/new'],
+    ['incidents', '/#/incidents'], ['new incident form', '/#/incidents/new'],
   ]) {
     await page.goto(`${srv.url}${path}`);
     await settled(page);

@@ -14,9 +14,9 @@ before(async () => {
   const api = await signIn(srv.url, 'caseworker');
   const r = await api.post('/api/v1/cases', { data: {
     name_first: 'Mariam', name_last: 'Abdelrahman-Oyelaran-Featherstonehaugh', name_other: ['مريم', 'Miriam'],
-    sex: 'female', age: 15, nationality: ['SDN', 'ERI'], languages: ['Arabic', 'Tigre', 'English'],
-    location_current: 'Transit centre on the northern road, block C, room 14',
-    protection_concerns: ['unaccompanied', 'trafficking', 'labour exploitation'], risk_level: 'high',
+    sex: 'female', age: 15, nationality: ['SDN', 'ERI'], languages: ['ar', 'ti', 'en'],
+    location_current: 'Transit centre on the northern road, block C, room 14', location_area: 'XD010101',
+    protection_concerns: ['unaccompanied', 'trafficking', 'child_labour'], risk_level: 'high',
     consent_for_services: 'yes', disclosure_other_orgs: 'unknown', consent_for_tracing: 'yes',
   } });
   assert.equal(r.status, 201, r.text);
@@ -59,7 +59,7 @@ test('Arabic mirrors the layout: rtl direction and the navigation on the right',
   await shot(page, 'case-view-desktop-ar');
   await page.goto(`${srv.url}/#/cases/${caseId}/edit`);
   await settled(page);
-  const label = await page.locator('#main label').first().boundingBox();
+  const label = await page.locator('#main [data-field="name_first"] label').boundingBox();
   const input = await page.locator('#main input[name="name_first"]').boundingBox();
   assert.ok(label.x + label.width >= input.x + input.width - 2, 'labels start at the right edge of their input');
   await shot(page, 'case-form-desktop-ar');
@@ -74,6 +74,10 @@ const screens = () => [
   ['case-form', '/#/cases/new'],
   ['case-view', `/#/cases/${caseId}`],
   ['case-edit', `/#/cases/${caseId}/edit`],
+  ['families', '/#/families'],
+  ['family-form', '/#/families/new'],
+  ['incidents', '/#/incidents'],
+  ['incident-form', '/#/incidents/new'],
   ['password', '/#/account/password'],
   ['tokens', '/#/account/tokens'],
 ];

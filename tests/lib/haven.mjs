@@ -4,19 +4,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 
 export const BIN = process.env.HAVEN_BIN || 'build/test/haven';
 export const DEMO_PASSWORD = 'haven-demo';
 export const ADMIN_PASSWORD = 'admin-password-1';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
 
 export function haven(args, opts = {}) {
   return execFileSync(BIN, args, { encoding: 'utf8', env: { ...process.env, HAVEN_TEST_KDF: 'fast' }, ...opts });
@@ -43,15 +34,25 @@ export async function startHaven(opts = {}) {
     if (opts.demo) args.push('--demo');
     haven(args, { stdio: ['ignore', 'pipe', 'pipe'] });
   }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // Port 0: the system picks a free port and the server prints the address it bound, so two
+  // servers started at once can never be handed the same port.
   let log = '';
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...(opts.args || [])], {
+  let out = '';
+  const child = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', ...(opts.args || [])], {
     env: { ...process.env, HAVEN_TEST_KDF: 'fast', ...(opts.env || {}) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.on('data', (d) => { log += d; });
   const exited = new Promise((resolve) => child.on('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Haven is serving (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) resolve(m[1]);
+    });
+    exited.then(() => reject(new Error(`haven did not start:\n${log}`)));
+  });
+  child.stdout.resume();
   for (let i = 0; ; i++) {
     try {
       const r = await fetch(`${url}/healthz`);
