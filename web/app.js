@@ -134,7 +134,7 @@ function renderNav() {
 
 function langSelect(id, onchange) {
   const sel = h('select', { id, class: 'lang-select', onchange: (e) => onchange(e.target.value) },
-    LANGS.map((l) => h('option', { value: l.code, lang: l.code }, l.name)));
+    LANGS.map((l) => h('option', { value: l.code, lang: l.code }, l.draft ? `${l.name} (${l.draft})` : l.name)));
   sel.value = lang();
   return h('div', { class: 'lang-switch' }, h('label', { for: id }, t('common.language')), sel);
 }

@@ -1,11 +1,13 @@
 // i18n.js: loads web/i18n/<lang>.json and translates UI strings; sets <html lang dir>.
 // English is the fallback for any key a translation lacks.
 
+// draft: how the language names its own translation while no native-speaking practitioner has
+// reviewed it (the UI strings, forms, lookups and messages); shown beside it in the picker.
 export const LANGS = [
   { code: 'en', name: 'English', dir: 'ltr' },
-  { code: 'fr', name: 'Français', dir: 'ltr' },
-  { code: 'es', name: 'Español', dir: 'ltr' },
-  { code: 'ar', name: 'العربية', dir: 'rtl' },
+  { code: 'fr', name: 'Français', dir: 'ltr', draft: 'traduction provisoire' },
+  { code: 'es', name: 'Español', dir: 'ltr', draft: 'traducción provisional' },
+  { code: 'ar', name: 'العربية', dir: 'rtl', draft: 'ترجمة أولية' },
 ];
 
 const cache = {};
