@@ -72,11 +72,13 @@ echo "bench: temp dir $TMP ($FS), CPU: $CPU_MODEL, $(nproc) cores, load average 
 log "building bench/seed and bench/storage_ceiling"
 PKGS="libmicrohttpd jansson libsodium sqlite3 icu-uc icu-i18n zlib"
 CFLAGS_B="-O2 -g -std=c17 -Wall -Wextra -Wno-unused-parameter"
-# seed links against the release build's objects (everything but main.o), like the Makefile's
+# seed links against the release build's objects of today's sources (everything but main.o; not
+# a stale object of a removed file), like the Makefile's
 # test targets do, and gets the same include path and banned-function header.
 # shellcheck disable=SC2046,SC2086
 cc $CFLAGS_B -D_GNU_SOURCE -Isrc -Ibuild/gen -Ibench -include src/base/banned.h $(pkg-config --cflags $PKGS) \
-	-o "$OUT/seed" bench/seed.c $(ls build/rel/src/*/*.o) build/rel/assets.o $(pkg-config --libs $PKGS) -lpthread -lm
+	-o "$OUT/seed" bench/seed.c $(for f in src/*/*.c; do echo "build/rel/${f%.c}.o"; done) build/rel/assets.o \
+	$(pkg-config --libs $PKGS) -lpthread -lm
 # shellcheck disable=SC2046,SC2086
 cc $CFLAGS_B -Ibench $(pkg-config --cflags sqlite3) -o "$OUT/storage_ceiling" bench/storage_ceiling.c \
 	$(pkg-config --libs sqlite3)

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 		token_uuid(rec.id);
 		snprintf(rec.type, sizeof rec.type, "case");
 		snprintf(rec.status, sizeof rec.status, "%s", i % 10 == 9 ? "closed" : "open");
+		snprintf(rec.stage, sizeof rec.stage, "%s", i % 10 == 9 ? "closed" : "registration");
 		snprintf(rec.owner_id, sizeof rec.owner_id, "%s", owner->id);
 		snprintf(rec.created_by, sizeof rec.created_by, "%s", owner->id);
 		snprintf(rec.agency_id, sizeof rec.agency_id, "%s", ag.id);

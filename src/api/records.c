@@ -146,10 +146,11 @@ static json_t *agencyref(struct req *r, const char *id)
 }
 
 /* The document as this user may see it: derived values in, fields the role may not read out
- * (their names appended to hidden, when given). */
-static json_t *visible_data(struct req *r, const struct record *rec, json_t *hidden)
+ * (their names appended to hidden, when given). doc is the parsed document when the caller
+ * has it (a write): parsing a large one again costs more than the rest of the reply. */
+static json_t *visible_data(struct req *r, const struct record *rec, const json_t *doc, json_t *hidden)
 {
-	json_t *data = record_output(json_loads(rec->data, 0, NULL));
+	json_t *data = record_output(doc ? json_copy((json_t *)doc) : json_loads(rec->data, 0, NULL));
 	const struct formset *fs = records_formset(r);
 	if (fs)
 		form_filter(fs, data, r->user.role, hidden);
@@ -171,10 +172,10 @@ static json_t *pending_approvals(struct req *r, const struct record *rec)
 	return out;
 }
 
-static json_t *case_json(struct req *r, const struct record *rec)
+static json_t *case_json(struct req *r, const struct record *rec, const json_t *doc)
 {
 	json_t *hidden = json_array();
-	json_t *data = visible_data(r, rec, hidden);
+	json_t *data = visible_data(r, rec, doc, hidden);
 	struct userref *as;
 	size_t n;
 	json_t *assigned = json_array();
@@ -198,7 +199,7 @@ static json_t *case_json(struct req *r, const struct record *rec)
 static json_t *summary_json(struct req *r, const struct record *rec)
 {
 	json_t *hidden = json_array();
-	json_t *full = visible_data(r, rec, hidden);
+	json_t *full = visible_data(r, rec, NULL, hidden);
 	json_t *data = json_object();
 	for (const char *const *f = rtype(r)->summary; *f; f++)
 		if (json_object_get(full, *f))
@@ -212,10 +213,15 @@ static json_t *summary_json(struct req *r, const struct record *rec)
 			 api_time(rec->updated_at), "data", data, "hidden_fields", hidden);
 }
 
-int records_reply(struct req *r, int status, const struct record *rec)
+static int reply_doc(struct req *r, int status, const struct record *rec, const json_t *doc)
 {
 	snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)rec->version);
-	return api_reply(r, status, case_json(r, rec));
+	return api_reply(r, status, case_json(r, rec, doc));
+}
+
+int records_reply(struct req *r, int status, const struct record *rec)
+{
+	return reply_doc(r, status, rec, NULL);
 }
 
 /* ---- writes ------------------------------------------------------------------------------ */
@@ -291,7 +297,8 @@ static int apply_write(struct req *r, struct record *rec, const json_t *before, 
 	local.ctx = &refs;
 	record_apply(doc, patch);
 	/* Conditions see the record as a person does, with the derived age. */
-	json_t *was = record_output(json_deep_copy(before)), *now = record_output(json_deep_copy(doc));
+	/* Shallow copies: the views only gain top-level members (age, calculated fields). */
+	json_t *was = record_output(json_copy((json_t *)before)), *now = record_output(json_copy(doc));
 	form_calculate(fs, doc, now);
 	int rc = form_check_write(fs, patch, was, now, &r->err);
 	/* A role may fill in a field it cannot read (a screener notes where the child is), but not
@@ -365,7 +372,7 @@ int api_cases_create(struct req *r)
 		rc = api_tx_audit(r, &tx, records_action(r, "create"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
-		rc = records_reply(r, 201, &rec);
+		rc = reply_doc(r, 201, &rec, doc);
 	json_decref(empty);
 	json_decref(doc);
 	json_decref(body);
@@ -396,7 +403,7 @@ int api_cases_patch(struct req *r)
 	json_t *before = json_loads(rec.data, 0, NULL), *doc = json_deep_copy(before);
 	rc = apply_write(r, &rec, before, doc, patch);
 	if (!rc && json_equal(before, doc)) { /* nothing changes: no new version to collide with */
-		rc = records_reply(r, 200, &rec);
+		rc = reply_doc(r, 200, &rec, doc);
 		api_audit_read(r, records_action(r, "read"), r->rtype, rec.id, reason);
 		goto out;
 	}
@@ -414,7 +421,7 @@ int api_cases_patch(struct req *r)
 		rc = api_tx_audit(r, &tx, records_action(r, "update"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
-		rc = records_reply(r, 200, &rec);
+		rc = reply_doc(r, 200, &rec, doc);
 out:
 	json_decref(before);
 	json_decref(doc);

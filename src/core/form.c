@@ -386,8 +386,24 @@ static const struct field *find_in(const struct field *fields, size_t n, const c
 	return NULL;
 }
 
+void form_index(struct formset *fs)
+{
+	json_decref(fs->index);
+	fs->index = json_object();
+	for (size_t i = fs->n; i-- > 0;) /* the first form holding a name wins, as in the scan */
+		for (size_t k = 0; k < fs->forms[i]->n; k++)
+			json_object_set_new(fs->index, fs->forms[i]->fields[k].name, json_integer((json_int_t)(i << 16 | k)));
+}
+
 static const struct field *find(const struct formset *fs, const char *name)
 {
+	if (fs->index) {
+		json_t *at = json_object_get(fs->index, name);
+		if (!at)
+			return NULL;
+		json_int_t v = json_integer_value(at);
+		return &fs->forms[v >> 16]->fields[v & 0xffff];
+	}
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct field *f = find_in(fs->forms[i]->fields, fs->forms[i]->n, name);
 		if (f)

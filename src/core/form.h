@@ -32,6 +32,7 @@ struct formset {
 	struct form **forms;
 	size_t n;
 	const json_t *lookups; /* {"name": {"values": [{"value": V}, ...]}} (or a bare list) for "lookup" */
+	json_t *index;         /* {"field": form << 16 | field} for lookups by name (form_index), or NULL */
 	/* When set, a location or attachment value must be one it knows (type is "location" or
 	 * "attachment"): the store's areas, the record's files. */
 	int (*ref_known)(void *ctx, const char *type, const char *value);
@@ -60,6 +61,8 @@ int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t 
  * as conditions see it), or removes it when no rule holds. */
 void form_calculate(const struct formset *fs, json_t *doc, json_t *view);
 int form_has_field(const struct formset *fs, const char *name);
+/* Builds fs->index, so a write's hundreds of fields are found without a scan each. */
+void form_index(struct formset *fs);
 /* The type of a top-level field ("text", "attachment" ...), or NULL when there is none. */
 const char *form_field_type(const struct formset *fs, const char *name);
 

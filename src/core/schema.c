@@ -218,6 +218,7 @@ void schema_free(struct schema *s)
 		for (size_t k = 0; k < s->types[i].fs.n; k++)
 			form_free(s->types[i].fs.forms[k]);
 		free(s->types[i].fs.forms);
+		json_decref(s->types[i].fs.index);
 		workflow_free(s->types[i].wf);
 	}
 	json_decref(s->lookups);
@@ -376,6 +377,7 @@ int schema_build(const struct schema_doc *docs, size_t n, struct schema **out, s
 		ty->fs.lookups = s->lookups;
 		if (ty->fs.n)
 			qsort(ty->fs.forms, ty->fs.n, sizeof *ty->fs.forms, by_order);
+		form_index(&ty->fs);
 		rc = check_fields(s, &ty->fs, e);
 		if (!rc && ty->wf)
 			rc = check_workflow(&ty->fs, ty->wf, e);
