@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The input as a form definition, and as a write checked against it. */
 		struct form *f = NULL;
 		if (!form_load(v, &f, &e)) {
-			struct formset fs = {&f, 1, NULL};
+			struct formset fs = {.forms = &f, .n = 1};
 			form_check_write(&fs, v, v, v, &e);
 			form_free(f);
 		}
