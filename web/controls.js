@@ -68,6 +68,8 @@ const TYPES = {
   yesno: (f, v, ctx) => simple(f, v, ctx, { type: 'select', options: ['yes', 'no', 'unknown'].map((x) => [x, t(`yesno.${x}`)]) },
     (c) => c.value || null),
   tickbox: (f, v, ctx) => simple(f, v === true, ctx, { type: 'checkbox' }, (c) => c.checked),
+  // The display id of another record (a family member's own case): typed as text, checked by the server.
+  record: (f, v, ctx) => simple(f, v, ctx, { maxlength: 24, dir: 'ltr', autocomplete: 'off' }, text),
   multiselect,
   approx_date: approxDate,
   location,

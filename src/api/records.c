@@ -264,23 +264,43 @@ static int history_diff(struct req *r, const struct record *rec, json_t *before,
 }
 
 struct refs {
-	struct store *st;
+	struct req *r;
 	const char *record_id;
 };
 
-/* A location is a known area; an attachment a file uploaded to this record. */
+/* A record named by its display id: one of that type the user may read (no break-glass), so
+ * a link can neither point at a record nor probe for one the user cannot see. */
+static int record_visible(struct req *r, const char *type, const char *display_id)
+{
+	struct record rec;
+	struct scope sc;
+	int need_reason = 0;
+	char action[48];
+	snprintf(action, sizeof action, "%s.read", type);
+	if (perm_scope(&r->user, action, &sc, &need_reason) || need_reason ||
+	    store_record_by_display_id(r->st, display_id, &rec))
+		return 0;
+	int ok = !strcmp(rec.type, type) && !rec.deleted && covers(r, &sc, &rec);
+	record_release(&rec);
+	return ok;
+}
+
+/* A location is a known area; an attachment a file uploaded to this record; a record field
+ * names a record the user can see. */
 static int ref_known(void *ctx, const char *type, const char *value)
 {
 	struct refs *x = ctx;
+	if (schema_record_type_valid(type))
+		return record_visible(x->r, type, value);
 	if (!strcmp(type, "location")) {
 		struct location l;
-		if (store_location_get(x->st, value, &l))
+		if (store_location_get(x->r->st, value, &l))
 			return 0;
 		free(l.names);
 		return 1;
 	}
 	struct attachment a;
-	return token_is_uuid(value) && !store_attachment_get(x->st, value, &a, 0) && !strcmp(a.record_id, x->record_id);
+	return token_is_uuid(value) && !store_attachment_get(x->r->st, value, &a, 0) && !strcmp(a.record_id, x->record_id);
 }
 
 /* Applies patch to doc (whose stored form is before), fills the calculated fields and checks
@@ -292,7 +312,7 @@ static int apply_write(struct req *r, struct record *rec, const json_t *before, 
 	if (!shared)
 		return api_fail(r, HV_EINTERNAL, NULL, "no forms are configured for %s records", r->rtype);
 	struct formset local = *shared, *fs = &local;
-	struct refs refs = {r->st, rec->id};
+	struct refs refs = {r, rec->id};
 	local.ref_known = ref_known;
 	local.ctx = &refs;
 	record_apply(doc, patch);

@@ -13,15 +13,15 @@
 #include <string.h>
 
 enum ftype { T_TEXT, T_TEXTAREA, T_TEXTLIST, T_NUMBER, T_DATE, T_APPROX_DATE, T_SELECT, T_MULTISELECT,
-	     T_YESNO, T_LOCATION, T_SUBFORM, T_TICKBOX, T_ATTACHMENT, T_COUNT };
+	     T_YESNO, T_LOCATION, T_SUBFORM, T_TICKBOX, T_ATTACHMENT, T_RECORD, T_COUNT };
 
 static const char *const type_names[T_COUNT] = {"text",	       "textarea", "textlist",    "number", "date",
 						"approx_date", "select",   "multiselect", "yesno",  "location",
-						"subform",     "tickbox",  "attachment"};
+						"subform",     "tickbox",  "attachment",  "record"};
 
 /* Default text limits when a field sets none: a line and a page (a textlist item is a line). */
 static const size_t default_max[T_COUNT] = {[T_TEXT] = 500,     [T_TEXTAREA] = 20000,  [T_TEXTLIST] = 200,
-					    [T_LOCATION] = 64,  [T_ATTACHMENT] = 64};
+					    [T_LOCATION] = 64,  [T_ATTACHMENT] = 64,   [T_RECORD] = 24};
 #define MAX_LIST 50 /* items in a textlist */
 
 struct field {
@@ -42,6 +42,7 @@ struct field {
 	int readonly;             /* set by Haven only (calculated fields are too) */
 	int integer;              /* a number must be whole */
 	int allow_future;         /* a date may be later than today (due dates, reviews) */
+	const char *record_type;  /* a record field: the type of record it names ("case") */
 	struct field *sub;       /* subform fields */
 	size_t nsub;
 };
@@ -125,7 +126,8 @@ static int load_field(const json_t *d, struct field *f, int depth, struct err *e
 {
 	static const char *const keys[] = {"name", "type", "required", "min", "max", "max_length", "pattern",
 					   "options", "lookup", "show_if", "sensitive", "sensitive_if", "fields",
-					   "labels", "help", "calculated", "readonly", "integer", "allow_future", NULL};
+					   "labels", "help", "calculated", "readonly", "integer", "allow_future", "record_type",
+					   NULL};
 	f->name = json_string_value(json_object_get(d, "name"));
 	if (!f->name || !*f->name || strspn(f->name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(f->name))
 		return err_set(e, HV_EINVAL, "name", "a field needs a name of lower-case letters, digits and _");
@@ -181,6 +183,9 @@ static int load_field(const json_t *d, struct field *f, int depth, struct err *e
 	f->readonly = json_is_true(json_object_get(d, "readonly"));
 	f->integer = json_is_true(json_object_get(d, "integer"));
 	f->allow_future = json_is_true(json_object_get(d, "allow_future"));
+	f->record_type = json_string_value(json_object_get(d, "record_type"));
+	if (f->type == T_RECORD && !f->record_type)
+		f->record_type = "case";
 	f->calculated = json_object_get(d, "calculated");
 	if (f->calculated) {
 		int rc = load_calculated(f, e);
@@ -318,11 +323,15 @@ static int value_ok(const struct formset *fs, const struct field *f, const json_
 	switch (f->type) {
 	case T_LOCATION:
 	case T_ATTACHMENT:
+	case T_RECORD:
 		if (text_ok(f, v, path, e))
 			return -HV_EVALID;
-		if (fs->ref_known && !fs->ref_known(fs->ctx, type_names[f->type], json_string_value(v)))
-			return err_set(e, HV_EVALID, path, f->type == T_LOCATION ? "is not a known administrative area"
-										: "is not a file attached to this record");
+		if (fs->ref_known &&
+		    !fs->ref_known(fs->ctx, f->type == T_RECORD ? f->record_type : type_names[f->type], json_string_value(v)))
+			return err_set(e, HV_EVALID, path, "%s",
+				       f->type == T_LOCATION	? "is not a known administrative area"
+				       : f->type == T_RECORD	? "is not the display id of a record you can see"
+								: "is not a file attached to this record");
 		return 0;
 	case T_TEXT:
 	case T_TEXTAREA:

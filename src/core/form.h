@@ -7,9 +7,11 @@
  * FIELD: {"name","type", "required"?, "min"?, "max"?, "max_length"?, "pattern"? (POSIX ERE,
  *   whole value), "options"? [values] or "lookup"? NAME, "show_if"? COND, "sensitive"? [roles],
  *   "sensitive_if"? COND, "readonly"?, "calculated"? {"when":[{"if":COND,"value":V}...]},
+ *   "record_type"? (a record field: the type of record it names, "case" by default),
  *   "fields"? [FIELD...] (subform rows), "labels"?, "help"?}
  * Types: text textarea textlist number date approx_date select multiselect yesno location
- *   subform tickbox attachment. approx_date is {"value":"YYYY-MM-DD","estimated":bool}; an attachment
+ *   subform tickbox attachment record (the display id of another record, e.g. a family
+ *   member's own case). approx_date is {"value":"YYYY-MM-DD","estimated":bool}; an attachment
  *   value is the id of a stored file. Labels and help texts are not checked here. */
 #ifndef HV_FORM_H
 #define HV_FORM_H
@@ -33,8 +35,9 @@ struct formset {
 	size_t n;
 	const json_t *lookups; /* {"name": {"values": [{"value": V}, ...]}} (or a bare list) for "lookup" */
 	json_t *index;         /* {"field": form << 16 | field} for lookups by name (form_index), or NULL */
-	/* When set, a location or attachment value must be one it knows (type is "location" or
-	 * "attachment"): the store's areas, the record's files. */
+	/* When set, a location, attachment or record value must be one it knows (type is
+	 * "location", "attachment", or the record type a record field names): the store's areas,
+	 * the record's files, records the user can see. */
 	int (*ref_known)(void *ctx, const char *type, const char *value);
 	void *ctx;
 };

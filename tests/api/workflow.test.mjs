@@ -180,6 +180,18 @@ describe('workflow', { timeout: 120_000 }, () => {
     assert.equal(f.json.stage, 'open');
     assert.match(f.json.display_id, /^DSS-/);
     expectError(await cw.post('/api/v1/families', { data: { name_first: 'x' } }), 422, 'validation_failed', 'name_first');
+    // A member who is a child in care links to their own case by its display id: only a case
+    // the user can see, so a link can neither point at nor probe for another agency's child.
+    const own = await createCase(cw, { name_first: 'Amal' });
+    const notMine = await createCase(cw2, { name_first: 'Rami' });
+    const linked = await cw.post('/api/v1/families', { data: { family_name: 'Haddad',
+      family_members: [{ name: 'Amal', has_case: true, case_id: own.display_id }] } });
+    expectStatus(linked, 201, 'linked family');
+    for (const id of [notMine.display_id, 'DSS-0000000', 'not an id']) {
+      const e = expectError(await cw.post('/api/v1/families', { data: { family_name: 'X',
+        family_members: [{ name: 'Rami', has_case: true, case_id: id }] } }), 422, 'validation_failed');
+      assert.equal(e.field, 'family_members[0].case_id');
+    }
     const got = await cw.get(`/api/v1/families/${f.json.id}`);
     expectStatus(got, 200);
     expectError(await cw.get(`/api/v1/cases/${f.json.id}`), 404, 'not_found');
