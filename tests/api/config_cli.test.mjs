@@ -104,3 +104,70 @@ describe('configuration on the command line', { timeout: 120_000 }, () => {
     assert.notEqual(havenRun(['forms', 'frobnicate', '--db', b]).status, 0);
   });
 });
+
+describe('upgrading a database of the previous release', { timeout: 120_000 }, () => {
+  it('migrate adds the configuration and the stages; old cases stay readable and editable', { skip: !sql }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'haven-upgrade-'));
+    try {
+      // A schema-1 database as release [1/4] made it: its tables, one agency, one caseworker,
+      // one case holding values the new forms would not accept (free-text languages and concerns).
+      const db = join(dir, 'old.db');
+      const schema1 = readFileSync(new URL('../../src/store/sql/sqlite/0001_init.sql', import.meta.url), 'utf8');
+      const now = Math.floor(Date.now() / 1000);
+      const doc = { name_first: 'Leyla', sex: 'female', languages: ['Kurdish'], protection_concerns: ['trafficking_risk'], risk_level: 'high' };
+      sql(db, [
+        ...schema1.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^--[^\n]*$/.test(s)),
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+        `INSERT INTO schema_migrations VALUES (1, '0001_init.sql', ${now})`,
+        `INSERT INTO agencies VALUES ('a0000000-0000-4000-8000-000000000001', 'Old Agency', 'ngo', 'OLD', ${now})`,
+        `INSERT INTO users(id, username, full_name, role, agency_id, pw_hash, created_at, updated_at) VALUES
+          ('b0000000-0000-4000-8000-000000000001', 'olduser', 'Old User', 'caseworker', 'a0000000-0000-4000-8000-000000000001', 'x', ${now}, ${now})`,
+        `INSERT INTO records(id, display_id, type, status, owner_id, agency_id, created_by, version, created_at, updated_at, data)
+          VALUES ('c0000000-0000-4000-8000-000000000001', 'OLD-0000001', 'case', 'open', 'b0000000-0000-4000-8000-000000000001',
+          'a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 1, ${now}, ${now}, '${JSON.stringify(doc)}')`,
+      ]);
+      // Its audit key (a fresh one: the old trail here has no seals yet).
+      const donor = join(dir, 'donor');
+      havenRun(['init', '--db', `${donor}.db`, '--audit-key', `${donor}.key`]);
+      writeFileSync(join(dir, 'audit.key'), readFileSync(`${donor}.key`));
+      const r = havenRun(['migrate', '--db', db]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /migrated from version 1 to 2/);
+      assert.match(r.stdout, /added form registration/);
+      assert.match(r.stdout, /added workflow case/);
+      const [[[stage, versions]]] = sql(db, ["SELECT stage, form_versions FROM records WHERE display_id = 'OLD-0000001'"]);
+      assert.equal(stage, 'registration');
+      assert.equal(versions, '{}', 'not yet written under any form version');
+      writeFileSync(join(dir, 'pw'), 'old-user-password-1\n');
+      assert.equal(havenRun(['user', 'passwd', '--db', db, '--username', 'olduser', '--password-file', join(dir, 'pw')]).status, 0);
+      const h = await startHaven({ dir, db });
+      try {
+        const c = await signIn(h.url, 'olduser', 'old-user-password-1');
+        let me = c;
+        if (c.user.must_change_password) {
+          expectStatus(await c.post('/api/v1/me/password', { current_password: 'old-user-password-1', new_password: 'old-user-password-2' }), 204);
+          me = await signIn(h.url, 'olduser', 'old-user-password-2');
+        }
+        const got = await me.get('/api/v1/cases/c0000000-0000-4000-8000-000000000001');
+        expectStatus(got, 200);
+        assert.deepEqual(got.json.data.languages, ['Kurdish'], 'old values are kept');
+        // An unrelated edit goes through; the old value is checked only when someone changes it.
+        const p = await me.patch('/api/v1/cases/c0000000-0000-4000-8000-000000000001', { data: { name_last: 'Aziz' } },
+          { 'if-match': got.headers.get('etag') });
+        expectStatus(p, 200);
+        assert.equal(p.json.form_versions.registration >= 1, true);
+        const bad = await me.patch('/api/v1/cases/c0000000-0000-4000-8000-000000000001', { data: { languages: ['Kurdish', 'Arabic'] } },
+          { 'if-match': p.headers.get('etag') });
+        expectStatus(bad, 422);
+        expectStatus(await me.patch('/api/v1/cases/c0000000-0000-4000-8000-000000000001', { data: { languages: ['ku', 'ar'] } },
+          { 'if-match': p.headers.get('etag') }), 200);
+      } finally {
+        await h.stop();
+      }
+      const v = havenRun(['audit', 'verify', '--db', db]);
+      assert.equal(v.status, 0, v.stdout + v.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
