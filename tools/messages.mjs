@@ -1,5 +1,6 @@
 // tools/messages.mjs: lists every message format the server can put in an API error — the
-// string literal given to err_set() or api_fail() in src/ — so that config/i18n/errors.json
+// string literal given to err_set() or api_fail() in src/, and the words marked MSG("...") that
+// messages take through %s — so that config/i18n/errors.json
 // can translate each one. `node tools/messages.mjs` prints them as JSON; `--update` adds the
 // missing ones to the catalogue (empty translations, for a translator to fill in) and drops
 // the ones no longer used. tests/web/messages.test.mjs fails while any is untranslated.
@@ -48,9 +49,9 @@ export function formats() {
   const set = new Set();
   for (const file of sources(join(root, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/\b(err_set|api_fail)\(/g)) {
+    for (const m of text.matchAll(/\b(err_set|api_fail|MSG)\(/g)) {
       const a = args(text, m.index + m[0].length);
-      const s = a[3] !== undefined ? literal(a[3]) : null;
+      const s = literal(m[1] === 'MSG' ? a[0] : a[3] ?? '');
       if (s && s !== '%s') set.add(s);
     }
   }

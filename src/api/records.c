@@ -27,9 +27,9 @@ static const struct rtype {
 	const char *type, *noun;
 	const char *const *summary; /* the fields a list shows */
 } rtypes[] = {
-	{"case", "case", case_summary},
-	{"family", "family record", family_summary},
-	{"incident", "incident", incident_summary},
+	{"case", MSG("case"), case_summary},
+	{"family", MSG("family record"), family_summary},
+	{"incident", MSG("incident"), incident_summary},
 };
 
 static const struct rtype *rtype(const struct req *r)
@@ -42,7 +42,7 @@ static const struct rtype *rtype(const struct req *r)
 
 const char *records_noun(const struct req *r)
 {
-	return rtype(r)->noun;
+	return err_tr(rtype(r)->noun);
 }
 
 /* "case.read", "family.update": the permission and audit action for a verb on this type. */

@@ -93,6 +93,12 @@ int err_catalogue_load(const char *json_text)
 	return 0;
 }
 
+const char *err_tr(const char *s)
+{
+	const char *t = locale[0] && catalogue ? json_string_value(json_object_get(json_object_get(catalogue, s), locale)) : NULL;
+	return t ? t : s;
+}
+
 void err_locale(const char *l)
 {
 	/* The language alone: fr-CA reads French. */

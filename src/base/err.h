@@ -53,6 +53,11 @@ int err_vset(struct err *e, int code, const char *field, const char *fmt, va_lis
  * English). A translation whose printf conversions differ from the English is ignored. */
 int err_catalogue_load(const char *json_text);
 void err_locale(const char *locale);
+/* A word or phrase put into a message through %s ("case", "family record"), in the calling
+ * thread's language; s itself when there is no translation. Such literals are written
+ * MSG("...") so tools/messages.mjs lists them for the catalogue too. */
+const char *err_tr(const char *s);
+#define MSG(s) (s)
 int err_http_status(int code);
 const char *err_code_str(int code);
 
