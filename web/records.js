@@ -205,8 +205,28 @@ export async function recordView(el, query, type, id, extra = {}) {
       [t('case.created'), fmtDateTime(c.created_at)],
       [t('case.updated'), fmtDateTime(c.updated_at)],
     ])));
+  const links = linksPanel(schema, c);
+  if (links) el.append(links);
   if (extra.panels) el.append(...await extra.panels(c, xr));
   el.append(await historyPanel(schema, c, hr.status === 'fulfilled' ? hr.value.json.items || [] : null, hr.reason));
+}
+
+/* ---------- links ---------- */
+
+// The records this one names in a record field (a family's children's cases) and those that
+// name it (the family of a child), as far as the user may read them: display ids only.
+function linksPanel(schema, c) {
+  const items = [...((c.links && c.links.to) || []), ...((c.links && c.links.from) || [])];
+  if (!items.length) return null;
+  const label = (l) => {
+    const f = schema.field(l.field);
+    return f ? f.label : TYPES[l.type] ? TYPES[l.type].list() : l.type;
+  };
+  return h('section', { 'aria-labelledby': 'sec-links', class: 'panel' },
+    h('h2', { id: 'sec-links' }, t('record.links')),
+    h('ul', { class: 'links' }, items.map((l) => h('li', null,
+      h('a', { href: `${(TYPES[l.type] || TYPES.case).hash}/${l.id}` }, h('span', { class: 'display-id' }, l.display_id)),
+      ' · ', label(l)))));
 }
 
 /* ---------- history ---------- */

@@ -172,6 +172,77 @@ static json_t *pending_approvals(struct req *r, const struct record *rec)
 	return out;
 }
 
+/* Whether the user may read record id (of any type) without break-glass. */
+static int readable(struct req *r, const char *id)
+{
+	struct record rec;
+	struct scope sc;
+	int need_reason = 0;
+	char action[48];
+	if (store_record_get(r->st, id, &rec))
+		return 0;
+	snprintf(action, sizeof action, "%s.read", rec.type);
+	int ok = !rec.deleted && !perm_scope(&r->user, action, &sc, &need_reason) && !need_reason && covers(r, &sc, &rec);
+	record_release(&rec);
+	return ok;
+}
+
+/* The records this one links to and that link to it (a family and its children's cases),
+ * as far as the user may read them: a link to a record they cannot see is not shown. */
+static json_t *links_json(struct req *r, const struct record *rec)
+{
+	json_t *out = json_object();
+	for (int incoming = 0; incoming < 2; incoming++) {
+		struct record_link *l;
+		size_t n;
+		json_t *list = json_array();
+		if (!store_links_list(r->st, rec->id, incoming, &l, &n)) {
+			for (size_t i = 0; i < n; i++)
+				if (readable(r, l[i].id))
+					json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "id", l[i].id, "display_id",
+									      l[i].display_id, "type", l[i].type, "field", l[i].field));
+			free(l);
+		}
+		json_object_set_new(out, incoming ? "from" : "to", list);
+	}
+	return out;
+}
+
+/* Keeps the record_links rows of rec in step with the record fields of doc (already checked:
+ * each names a record the user can see). */
+struct link_acc {
+	struct req *r;
+	struct record_link *v;
+	size_t n;
+};
+
+static void add_link(void *ctx, const char *type, const char *display_id, const char *field)
+{
+	struct link_acc *a = ctx;
+	struct record to;
+	if (store_record_by_display_id(a->r->st, display_id, &to))
+		return;
+	if (!strcmp(to.type, type)) {
+		a->v = xreallocarray(a->v, a->n + 1, sizeof *a->v);
+		memset(&a->v[a->n], 0, sizeof *a->v);
+		snprintf(a->v[a->n].id, sizeof a->v[a->n].id, "%s", to.id);
+		snprintf(a->v[a->n].field, sizeof a->v[a->n].field, "%s", field);
+		a->n++;
+	}
+	record_release(&to);
+}
+
+static int sync_links(struct req *r, const struct record *rec, const json_t *doc)
+{
+	const struct formset *fs = records_formset(r);
+	struct link_acc a = {r, NULL, 0};
+	if (fs)
+		form_each_record_ref(fs, doc, add_link, &a);
+	int rc = store_links_set(r->st, rec->id, a.v, a.n);
+	free(a.v);
+	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
 static json_t *case_json(struct req *r, const struct record *rec, const json_t *doc)
 {
 	json_t *hidden = json_array();
@@ -187,13 +258,14 @@ static json_t *case_json(struct req *r, const struct record *rec, const json_t *
 	json_t *access = json_pack("{s:b,s:b,s:b}", "can_edit", records_may(r, "update", rec), "can_assign",
 				   records_may(r, "assign", rec), "can_note", records_may(r, "note", rec));
 	json_t *versions = json_loads(rec->form_versions ? rec->form_versions : "{}", 0, NULL);
-	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[]}", "id", rec->id,
+	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[],s:o}", "id", rec->id,
 			 "type", rec->type, "display_id", rec->display_id, "version", (json_int_t)rec->version, "owner",
 			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "assigned", assigned,
 			 "status", rec->status, "stage", rec->stage, "created_by", rec->created_by, "created_at",
 			 api_time(rec->created_at), "updated_at", api_time(rec->updated_at), "data", data,
 			 "hidden_fields", hidden, "form_versions", versions ? versions : json_object(),
-			 "pending_approvals", pending_approvals(r, rec), "access", access, "notices");
+			 "pending_approvals", pending_approvals(r, rec), "access", access, "notices", "links",
+			 links_json(r, rec));
 }
 
 static json_t *summary_json(struct req *r, const struct record *rec)
@@ -387,6 +459,8 @@ int api_cases_create(struct req *r)
 	if (!rc)
 		rc = history_diff(r, &rec, empty, doc, "create");
 	if (!rc)
+		rc = sync_links(r, &rec, doc);
+	if (!rc)
 		rc = records_tasks_sync(r, &rec, doc, rec.stage);
 	if (!rc)
 		rc = api_tx_audit(r, &tx, records_action(r, "create"), r->rtype, rec.id, NULL);
@@ -435,6 +509,8 @@ int api_cases_patch(struct req *r)
 		rc = store_record_update(r->st, &rec, expected, &r->err);
 	if (!rc)
 		rc = history_diff(r, &rec, before, doc, "update");
+	if (!rc)
+		rc = sync_links(r, &rec, doc);
 	if (!rc)
 		rc = records_tasks_sync(r, &rec, doc, NULL);
 	if (!rc)

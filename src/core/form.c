@@ -585,6 +585,29 @@ int form_has_field(const struct formset *fs, const char *name)
 	return find(fs, name) != NULL;
 }
 
+/* Record fields among fields over obj (and in the rows of its subforms). */
+static void each_ref(const struct field *fields, size_t n, const json_t *obj, const char *top,
+		     void (*fn)(void *, const char *, const char *, const char *), void *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &fields[i];
+		const json_t *v = json_object_get(obj, f->name);
+		if (f->type == T_RECORD && json_is_string(v))
+			fn(ctx, f->record_type, json_string_value(v), top ? top : f->name);
+		size_t r;
+		json_t *row;
+		if (f->type == T_SUBFORM)
+			json_array_foreach(v, r, row) each_ref(f->sub, f->nsub, row, top ? top : f->name, fn, ctx);
+	}
+}
+
+void form_each_record_ref(const struct formset *fs, const json_t *doc,
+			  void (*fn)(void *ctx, const char *type, const char *display_id, const char *field), void *ctx)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		each_ref(fs->forms[i]->fields, fs->forms[i]->n, doc, NULL, fn, ctx);
+}
+
 const char *form_field_type(const struct formset *fs, const char *name)
 {
 	const struct field *f = find(fs, name);

@@ -66,6 +66,10 @@ void form_calculate(const struct formset *fs, json_t *doc, json_t *view);
 int form_has_field(const struct formset *fs, const char *name);
 /* Builds fs->index, so a write's hundreds of fields are found without a scan each. */
 void form_index(struct formset *fs);
+/* Calls fn for every record field's value in doc, subform rows included: the record type it
+ * names, the display id, and the top-level field it is in (a subform's name for its rows). */
+void form_each_record_ref(const struct formset *fs, const json_t *doc,
+			  void (*fn)(void *ctx, const char *type, const char *display_id, const char *field), void *ctx);
 /* The type of a top-level field ("text", "attachment" ...), or NULL when there is none. */
 const char *form_field_type(const struct formset *fs, const char *name);
 

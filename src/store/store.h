@@ -218,6 +218,14 @@ struct attachment {
 	int64_t created_at;
 };
 
+/* A link between two records (record fields): the other record, and the field that links. */
+struct record_link {
+	char id[ID_LEN];
+	char display_id[24];
+	char type[16];
+	char field[64];
+};
+
 struct store;
 
 /* Lifecycle. store_open creates the file only when create is set. */
@@ -340,6 +348,11 @@ int store_approval_pending(struct store *st, const char *record_id, const char *
 int store_approval_decide(struct store *st, const struct approval *a);
 int store_approval_list(struct store *st, const char *record_id, struct approval **out, size_t *n);
 void approval_list_free(struct approval *a, size_t n);
+
+/* Replaces the links record from_id makes (to the ids in links[i].id, by links[i].field). */
+int store_links_set(struct store *st, const char *from_id, const struct record_link *links, size_t n);
+/* The live records from_id links to (outgoing) or that link to it (incoming). */
+int store_links_list(struct store *st, const char *id, int incoming, struct record_link **out, size_t *n);
 
 int store_attachment_insert(struct store *st, const struct attachment *a);
 /* Reads an attachment, with its bytes when with_data is set (free with attachment_release). */

@@ -939,6 +939,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
 		"DELETE FROM tasks WHERE record_id = ?1",
 		"DELETE FROM attachments WHERE record_id = ?1",
+		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",
@@ -1827,4 +1828,49 @@ void attachment_release(struct attachment *a)
 {
 	free(a->data);
 	a->data = NULL;
+}
+
+/* ---- record links ------------------------------------------------------------------------ */
+
+int store_links_set(struct store *st, const char *from_id, const struct record_link *links, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, "DELETE FROM record_links WHERE from_id = ?1");
+	bt(s, 1, from_id);
+	int rc = run(st, s, NULL, "record link");
+	for (size_t i = 0; !rc && i < n; i++) {
+		s = stmt(st, "INSERT OR IGNORE INTO record_links(from_id, field, to_id) VALUES (?1, ?2, ?3)");
+		bt(s, 1, from_id);
+		bt(s, 2, links[i].field);
+		bt(s, 3, links[i].id);
+		rc = run(st, s, NULL, "record link");
+	}
+	return rc;
+}
+
+static void link_row(sqlite3_stmt *s, void *p)
+{
+	struct record_link *l = p;
+	memset(l, 0, sizeof *l);
+	cpy(s, 0, l->id, sizeof l->id);
+	cpy(s, 1, l->display_id, sizeof l->display_id);
+	cpy(s, 2, l->type, sizeof l->type);
+	cpy(s, 3, l->field, sizeof l->field);
+}
+
+static void link_list_free_v(void *l, size_t n)
+{
+	(void)n;
+	free(l);
+}
+
+int store_links_list(struct store *st, const char *id, int incoming, struct record_link **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, incoming ? "SELECT r.id, r.display_id, r.type, l.field FROM record_links l"
+					      " JOIN records r ON r.id = l.from_id WHERE l.to_id = ?1 AND r.deleted = 0"
+					      " ORDER BY r.display_id"
+					    : "SELECT r.id, r.display_id, r.type, l.field FROM record_links l"
+					      " JOIN records r ON r.id = l.to_id WHERE l.from_id = ?1 AND r.deleted = 0"
+					      " ORDER BY r.display_id");
+	bt(s, 1, id);
+	return collect(st, s, (void **)out, n, sizeof **out, link_row, link_list_free_v, "record links");
 }

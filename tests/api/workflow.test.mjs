@@ -187,6 +187,21 @@ describe('workflow', { timeout: 120_000 }, () => {
     const linked = await cw.post('/api/v1/families', { data: { family_name: 'Haddad',
       family_members: [{ name: 'Amal', has_case: true, case_id: own.display_id }] } });
     expectStatus(linked, 201, 'linked family');
+    assert.deepEqual(linked.json.links.to.map((l) => [l.id, l.field]), [[own.id, 'family_members']]);
+    const caseView = await cw.get(`/api/v1/cases/${own.id}`);
+    assert.deepEqual(caseView.json.links.from.map((l) => [l.id, l.type]), [[linked.json.id, 'family']]);
+    // Shared with caseworker2, the case shows no link to a family they cannot read.
+    const staff = await sup.get('/api/v1/users');
+    const cw2user = staff.json.items.find((u) => u.username === 'caseworker2').id;
+    expectStatus(await sup.post(`/api/v1/cases/${own.id}/assign`, { assigned_ids: [cw2user] }), 200);
+    const seenBy2 = await cw2.get(`/api/v1/cases/${own.id}`);
+    expectStatus(seenBy2, 200);
+    assert.deepEqual(seenBy2.json.links.from, []);
+    // Removing the member removes the link.
+    const unlinked = await cw.patch(`/api/v1/families/${linked.json.id}`, { data: { family_members: [{ name: 'Amal' }] } },
+      { 'if-match': `"${linked.json.version}"` });
+    expectStatus(unlinked, 200);
+    assert.deepEqual(unlinked.json.links.to, []);
     for (const id of [notMine.display_id, 'DSS-0000000', 'not an id']) {
       const e = expectError(await cw.post('/api/v1/families', { data: { family_name: 'X',
         family_members: [{ name: 'Rami', has_case: true, case_id: id }] } }), 422, 'validation_failed');

@@ -296,6 +296,14 @@ test('a family and an incident are created and read back', async () => {
   assert.deepEqual(fam.data.family_members, [{ name: 'Omar Haddad', has_case: true, case_id: own }]);
   assert.equal(fam.data.family_location, 'XD01');
   assert.match(await page.locator('#main h1').textContent(), /Haddad/);
+  // The family links to the child's own case, and the case back to the family.
+  await page.locator('#sec-links').waitFor();
+  await page.locator('section[aria-labelledby="sec-links"] a', { hasText: own }).click();
+  await settled(page);
+  await page.locator('#sec-links').waitFor();
+  assert.ok(await page.locator(`section[aria-labelledby="sec-links"] a[href="#/families/${fid}"]`).count() === 1);
+  await page.goBack();
+  await settled(page);
   assert.match(await page.locator('#main').textContent(), /Norvalia/);
   await noHorizontalScroll(page);
   await shot(page, 'forms-family-view-phone-en');

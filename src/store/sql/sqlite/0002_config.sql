@@ -91,3 +91,13 @@ CREATE TABLE attachments (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX attachments_record ON attachments(record_id);
+
+-- Links a record field makes to another record (a family member's own case), kept with every
+-- write of the record that holds the field, so both directions are index lookups.
+CREATE TABLE record_links (
+  from_id TEXT NOT NULL REFERENCES records(id),
+  to_id TEXT NOT NULL REFERENCES records(id),
+  field TEXT NOT NULL,
+  PRIMARY KEY (from_id, field, to_id)
+) WITHOUT ROWID;
+CREATE INDEX record_links_to ON record_links(to_id);
