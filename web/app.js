@@ -41,6 +41,8 @@ const routes = [
   [/^\/admin\/forms\/([a-z0-9_]+)$/, formEdit],
   [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/new$/, (m, q, id) => fieldEdit(m, q, id, null)],
   [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/([a-z0-9_]+)$/, fieldEdit],
+  [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/([a-z0-9_]+)\/rows\/new$/, (m, q, id, sub) => fieldEdit(m, q, id, null, sub)],
+  [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/([a-z0-9_]+)\/rows\/([a-z0-9_]+)$/, (m, q, id, sub, name) => fieldEdit(m, q, id, name, sub)],
   [/^\/admin\/lookups\/([a-z0-9_]+)$/, lookupEdit],
   [/^\/audit$/, auditTrail],
   [/^\/account\/password$/, (m) => passwordScreen(m, false)],

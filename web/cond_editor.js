@@ -76,8 +76,9 @@ export function condText(cond, fields, lookups) {
 }
 
 // The editor. spec: {fields: Map name -> field, groups: [[form label, [field, ...]]] for the
-// field menu, lookups, value: the current condition or undefined}. Returns a fieldset whose
-// .read() gives {cond} (undefined: always shown) or {error, control} to show next to control.
+// field menu, lookups, value: the current condition or undefined, hint: what it may name (a
+// row's fields) instead of the usual hint}. Returns a fieldset whose .read() gives {cond}
+// (undefined: always shown) or {error, control} to show next to control.
 export function condEditor(spec) {
   const { fields, groups, lookups } = spec;
   const flat = spec.value === undefined ? { mode: 'always', clauses: [] } : flatten(spec.value);
@@ -192,7 +193,7 @@ export function condEditor(spec) {
 
   const box = h('fieldset', { class: 'cond-editor', 'aria-describedby': err.id },
     h('legend', null, t('cond.legend')),
-    h('p', { class: 'hint' }, t('cond.hint')),
+    h('p', { class: 'hint' }, spec.hint || t('cond.hint')),
     h('div', { class: 'field' }, h('label', { for: modeId }, t('cond.mode')), mode),
     kept, list, h('div', { class: 'actions' }, addBtn), err);
   box.dataset.field = 'show_if';

@@ -4,6 +4,7 @@
  * API's 1 MiB body; reading one needs the right to read its record and its field, and is
  * audited like any read of the child's data. */
 #include "records.h"
+#include "core/record.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "sec/token.h"
@@ -97,7 +98,7 @@ int api_attachments_get(struct req *r)
 	r->rtype = type;
 	r->params[0] = a.record_id;
 	int rc = *type ? records_load(r, "read", &rec, &reason) : -HV_ENOTFOUND;
-	json_t *doc = rc ? NULL : json_loads(rec.data, 0, NULL);
+	json_t *doc = rc ? NULL : record_output(json_loads(rec.data, 0, NULL)); /* as conditions see it */
 	const struct formset *fs = rc ? NULL : records_formset(r);
 	if (!rc && fs && !form_field_readable(fs, a.field, r->user.role, doc))
 		rc = -HV_ENOTFOUND;

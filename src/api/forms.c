@@ -76,10 +76,9 @@ int api_lookups_list(struct req *r)
 static json_t *location_json(const struct location *l, const char *locale)
 {
 	json_t *names = json_loads(l->names, 0, NULL);
-	json_t *loc = schema_localize(json_pack("{s:o}", "labels", names ? names : json_object()), locale);
-	json_t *out = json_pack("{s:s,s:i,s:s,s:O}", "pcode", l->pcode, "level", l->level, "parent", l->parent, "name",
-				json_object_get(loc, "label"));
-	json_decref(loc);
+	json_t *out = json_pack("{s:s,s:i,s:s,s:o}", "pcode", l->pcode, "level", l->level, "parent", l->parent, "name",
+				schema_label(names, locale));
+	json_decref(names);
 	return out;
 }
 

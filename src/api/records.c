@@ -187,6 +187,12 @@ static int readable(struct req *r, const char *id)
 	return ok;
 }
 
+static int link_field_readable(struct req *r, const char *type, const char *field)
+{
+	const struct formset *fs = schema_formset(r->conf->schema, type);
+	return fs && form_has_field(fs, field) && form_field_readable(fs, field, r->user.role, NULL);
+}
+
 /* The records this one links to and that link to it (a family and its children's cases),
  * as far as the user may read them: a link to a record they cannot see is not shown. */
 static json_t *links_json(struct req *r, const struct record *rec)
@@ -197,8 +203,9 @@ static json_t *links_json(struct req *r, const struct record *rec)
 		size_t n;
 		json_t *list = json_array();
 		if (!store_links_list(r->st, rec->id, incoming, &l, &n)) {
+			/* The field holding an outgoing link is this record's; an incoming one, the other's. */
 			for (size_t i = 0; i < n; i++)
-				if (readable(r, l[i].id))
+				if (link_field_readable(r, incoming ? l[i].type : rec->type, l[i].field) && readable(r, l[i].id))
 					json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "id", l[i].id, "display_id",
 									      l[i].display_id, "type", l[i].type, "field", l[i].field));
 			free(l);
@@ -362,8 +369,10 @@ static int record_visible(struct req *r, const char *type, const char *display_i
 static int ref_known(void *ctx, const char *type, const char *value)
 {
 	struct refs *x = ctx;
+	/* A link the record already holds stays valid for someone who cannot see its target, so
+	 * they can still save the rest of the subform. */
 	if (schema_record_type_valid(type))
-		return record_visible(x->r, type, value);
+		return record_visible(x->r, type, value) || store_link_exists(x->r->st, x->record_id, value);
 	if (!strcmp(type, "location")) {
 		struct location l;
 		if (store_location_get(x->r->st, value, &l))
@@ -849,13 +858,21 @@ int api_cases_history(struct req *r)
 	json_t *doc = record_output(json_loads(rec.data, 0, NULL));
 	size_t n;
 	if (store_history_list(r->st, rec.id, &h, &n)) {
+		json_decref(doc);
 		record_release(&rec);
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	}
+	/* Rows about the record itself rather than a form field. */
+	static const char *const own[] = {"stage", "owner", "assigned", NULL};
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		/* A field the role may not read shows that it changed, never what it held. */
-		int hide = fs && *h[i].field && !form_field_readable(fs, h[i].field, r->user.role, doc);
+		/* A field the role may not read (or one removed from the forms, which nobody reads)
+		 * shows that it changed, never what it held. */
+		int known = 0;
+		for (const char *const *o = own; *o; o++)
+			known |= !strcmp(*o, h[i].field);
+		int hide = fs && *h[i].field && !known &&
+			   (!form_has_field(fs, h[i].field) || !form_field_readable(fs, h[i].field, r->user.role, doc));
 		json_t *from = h[i].old_value && !hide ? json_loads(h[i].old_value, JSON_DECODE_ANY, NULL) : json_null();
 		json_t *to = h[i].new_value && !hide ? json_loads(h[i].new_value, JSON_DECODE_ANY, NULL) : json_null();
 		json_array_append_new(items, json_pack("{s:o,s:{s:s,s:s},s:s,s:s,s:o,s:o}", "at", api_time(h[i].at),

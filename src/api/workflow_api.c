@@ -87,7 +87,8 @@ int records_tasks_sync(struct req *r, const struct record *rec, const json_t *do
 			rc = put_task(r, rec, &want[i], 0);
 		free(want);
 	}
-	if (!rc)
+	/* A closed record's tasks stay cancelled; reopening brings the plan's back. */
+	if (!rc && !workflow_is_closed(wf, rec->stage))
 		rc = sync_rows(r, wf, rec, doc);
 	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
@@ -107,15 +108,14 @@ static json_t *task_json(struct req *r, const struct task *t, const char *today)
 	const json_t *rule = wf ? task_rule(wf, t->rule) : NULL;
 	/* A rule since removed from the workflow still names its task, by its id. */
 	const json_t *labels = json_object_get(rule, "labels");
-	json_t *label = labels ? schema_localize(json_pack("{s:O}", "labels", labels), r->locale ? r->locale : "en")
-			       : json_pack("{s:s}", "label", t->rule);
+	json_t *label = labels ? schema_label(labels, r->locale ? r->locale : "en") : json_string(t->rule);
 	/* A plan row's own text, when the role may read the subform it comes from. */
 	const char *sub = json_string_value(json_object_get(rule, "subform"));
 	const struct formset *fs = records_formset(r);
 	int title_ok = sub && fs && form_field_readable(fs, sub, r->user.role, NULL) && t->title && *t->title;
 	json_t *out = json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:O,s:s,s:s,s:b}", "id", t->id, "record", "id", t->record_id,
-				"display_id", t->display_id, "type", t->record_type, "rule", t->rule, "label",
-				json_object_get(label, "label"), "due_on", t->due_on, "status", t->status, "overdue",
+				"display_id", t->display_id, "type", t->record_type, "rule", t->rule, "label", label,
+				"due_on", t->due_on, "status", t->status, "overdue",
 				!strcmp(t->status, "open") && strcmp(t->due_on, today) < 0);
 	if (title_ok)
 		json_object_set_new(out, "title", json_string(t->title));
@@ -295,6 +295,22 @@ static int approval_new(struct req *r, const struct record *rec, const char *kin
 	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
+/* A move made by someone who may approve it: a request waiting for that approval is decided
+ * by it (approved), else the approval is recorded as given by them. */
+static int approve_now(struct req *r, const struct record *rec, const char *kind, const char *to, const char *comment)
+{
+	struct approval a;
+	if (store_approval_pending(r->st, rec->id, kind, &a))
+		return approval_new(r, rec, kind, to, "approved", comment);
+	snprintf(a.status, sizeof a.status, "approved");
+	snprintf(a.decided_by, sizeof a.decided_by, "%s", r->user.id);
+	a.decided_at = clock_now();
+	free(a.comment);
+	a.comment = (char *)(comment ? comment : "");
+	int rc = store_approval_decide(r->st, &a);
+	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
 /* {"to": STAGE, "comment"?: TEXT} or {"kind","decision","comment"?}: the comment is optional
  * text of at most 2000 characters. */
 static int comment_ok(struct req *r, const json_t *b, const char **comment)
@@ -346,7 +362,7 @@ int api_records_transition(struct req *r)
 	if (!rc && wait)
 		rc = history_stage(r, &rec, "approval_requested", rec.stage, to);
 	if (!rc && !wait && t.approval)
-		rc = approval_new(r, &rec, t.approval, to, "approved", comment);
+		rc = approve_now(r, &rec, t.approval, to, comment);
 	if (!rc && !wait)
 		rc = move(r, &rec, to);
 	if (!rc)

@@ -421,6 +421,21 @@ static const struct field *find(const struct formset *fs, const char *name)
 	return NULL;
 }
 
+/* A path cut short by its buffer may end inside a UTF-8 character (a long unknown key): drop
+ * the partial character, so the error stays valid text. */
+static void utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 /* Members of obj against fields: known, valid, and not set while their condition (evaluated
  * on obj itself) is false. */
 static int check_object(const struct formset *fs, const struct field *fields, size_t n, const struct field *(*lookup)(const struct formset *, const char *),
@@ -432,6 +447,7 @@ static int check_object(const struct formset *fs, const struct field *fields, si
 	json_object_foreach((json_t *)obj, key, v) {
 		const struct field *f = lookup ? lookup(fs, key) : find_in(fields, n, key);
 		snprintf(path, sizeof path, "%s%s", prefix, key);
+		utf8_cut(path);
 		if (!f && lookup && json_is_null(v))
 			continue; /* clearing a value a field removed from the forms left behind */
 		if (!f)
@@ -459,6 +475,7 @@ static int check_rows(const struct formset *fs, const struct field *f, const jso
 	char prefix[320]; /* a path of up to 255 bytes, an index and a name */
 	json_array_foreach(rows, i, row) {
 		snprintf(prefix, sizeof prefix, "%s[%zu].", path, i);
+		utf8_cut(prefix);
 		if (!json_is_object(row))
 			return err_set(e, HV_EVALID, path, "entry %zu must be an object", i);
 		int rc = check_object(fs, f->sub, f->nsub, NULL, row, prefix, depth + 1, e);
@@ -466,6 +483,7 @@ static int check_rows(const struct formset *fs, const struct field *f, const jso
 			const struct field *s = &f->sub[k];
 			if (s->show_if && has_value(json_object_get(row, s->name)) && !cond_eval(s->show_if, row)) {
 				snprintf(prefix, sizeof prefix, "%s[%zu].%s", path, i, s->name);
+				utf8_cut(prefix);
 				rc = err_set(e, HV_EVALID, prefix, "does not apply here (its condition is not met)");
 			}
 		}
@@ -502,9 +520,24 @@ int form_check_complete(const struct formset *fs, const char *id, const json_t *
 			continue;
 		for (size_t k = 0; k < fm->n; k++) {
 			const struct field *f = &fm->fields[k];
-			if (f->required && !has_value(json_object_get(doc, f->name)) &&
-			    (!f->show_if || cond_eval(f->show_if, doc)))
+			if (f->show_if && !cond_eval(f->show_if, doc))
+				continue;
+			if (f->required && !has_value(json_object_get(doc, f->name)))
 				return err_set(e, HV_EVALID, f->name, "is required to complete the %s form", fm->id);
+			/* Each entry of a subform has its own required fields (their conditions over the row). */
+			size_t r;
+			json_t *row;
+			json_array_foreach(f->type == T_SUBFORM ? json_object_get(doc, f->name) : NULL, r, row) {
+				for (size_t q = 0; q < f->nsub; q++) {
+					const struct field *sf = &f->sub[q];
+					if (sf->required && !has_value(json_object_get(row, sf->name)) &&
+					    (!sf->show_if || cond_eval(sf->show_if, row))) {
+						char path[320];
+						snprintf(path, sizeof path, "%s[%zu].%s", f->name, r, sf->name);
+						return err_set(e, HV_EVALID, path, "is required to complete the %s form", fm->id);
+					}
+				}
+			}
 		}
 		return 0;
 	}
@@ -542,6 +575,18 @@ int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t 
 {
 	int n = 0;
 	json_t *orig = json_copy(doc); /* conditions see the whole record, not what is left */
+	/* A value a field removed from the forms left behind has no rule saying who may read it:
+	 * nobody does, until the field comes back (it stays stored). */
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(doc, tmp, key, v) {
+		if (!find(fs, key) && strcmp(key, "age")) {
+			if (hidden)
+				json_array_append_new(hidden, json_string(key));
+			n += !json_object_del(doc, key);
+		}
+	}
 	for (size_t i = 0; i < fs->n; i++)
 		for (size_t k = 0; k < fs->forms[i]->n; k++) {
 			const struct field *f = &fs->forms[i]->fields[k];

@@ -49,16 +49,18 @@ struct formset {
  * name[i].sub). before and after are the documents as conditions see them (derived age in). */
 int form_check_write(const struct formset *fs, const json_t *patch, const json_t *before, const json_t *after,
 		     struct err *e);
-/* Checks that every required field of the form whose condition holds has a value (for a
- * workflow transition that requires the form). 422 naming the first missing field. */
+/* Checks that every required field of the form whose condition holds has a value, and in
+ * each entry of its subforms every required row field whose condition holds (for a workflow
+ * transition that requires the form). 422 naming the first missing field (name[i].sub). */
 int form_check_complete(const struct formset *fs, const char *form_id, const json_t *doc, struct err *e);
 /* Whether role may read field of doc: fields without "sensitive" are readable by every role;
  * with "sensitive_if", only while that condition holds on doc is the field restricted. */
 int form_field_readable(const struct formset *fs, const char *field, const char *role, const json_t *doc);
 /* Whether field is restricted for doc (sensitive, and its sensitive_if holds). */
 int form_field_restricted(const struct formset *fs, const char *field, const json_t *doc);
-/* Removes from doc every field role may not read, appending the names of those that held a
- * value to hidden (a JSON array, or NULL); returns how many were removed. */
+/* Removes from doc every field role may not read — and values of fields no longer in the
+ * forms, which nobody reads — appending the names of those that held a value to hidden (a
+ * JSON array, or NULL); returns how many were removed. */
 int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t *hidden);
 /* Sets every calculated field in doc and view from its rules evaluated on view (the document
  * as conditions see it), or removes it when no rule holds. */

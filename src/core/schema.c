@@ -176,6 +176,9 @@ static int check_form_fields(const json_t *fields, const struct names *scope, st
 	json_array_foreach(fields, i, f) {
 		const char *name = json_string_value(json_object_get(f, "name"));
 		int rc = check_texts(f, name, e);
+		/* Who may read is decided per field of the record; a row inherits its subform's. */
+		if (!rc && !scope->also && (json_object_get(f, "sensitive") || json_object_get(f, "sensitive_if")))
+			rc = err_set(e, HV_EVALID, name, "mark the subform sensitive, not a field of its rows");
 		if (!rc)
 			rc = check_values(json_object_get(f, "options"), name, e);
 		const json_t *conds[] = {json_object_get(f, "show_if"), json_object_get(f, "sensitive_if")};
@@ -418,7 +421,7 @@ const json_t *schema_lookups(const struct schema *s)
 
 /* ---- localisation --------------------------------------------------------------------------- */
 
-static json_t *pick(const json_t *labels, const char *locale)
+json_t *schema_label(const json_t *labels, const char *locale)
 {
 	const json_t *v = json_object_get(labels, locale);
 	if (!json_is_string(v))
@@ -442,9 +445,9 @@ json_t *schema_localize(const json_t *v, const char *locale)
 	json_t *x;
 	json_object_foreach((json_t *)v, k, x) {
 		if (!strcmp(k, "labels") && json_is_object(x))
-			json_object_set_new(out, "label", pick(x, locale));
+			json_object_set_new(out, "label", schema_label(x, locale));
 		else if (!strcmp(k, "help") && json_is_object(x))
-			json_object_set_new(out, "help", pick(x, locale));
+			json_object_set_new(out, "help", schema_label(x, locale));
 		else
 			json_object_set_new(out, k, schema_localize(x, locale));
 	}

@@ -40,6 +40,8 @@ int schema_kind_valid(const char *kind);
 /* The record types that have forms: "case", "family", "incident". */
 int schema_record_type_valid(const char *type);
 
+/* One labels object's text in locale (English when missing, "" when none): a new string. */
+json_t *schema_label(const json_t *labels, const char *locale);
 /* A deep copy of v with every labels-like object ({"en":..,"fr":..}) under the keys "labels"
  * and "help" replaced by "label"/"help" strings in locale (English when missing). */
 json_t *schema_localize(const json_t *v, const char *locale);

@@ -89,11 +89,17 @@ static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 	const char *on = json_string_value(json_object_get(t, "on_stage"));
 	if (!on || !stage(w, on))
 		return err_set(e, HV_EINVAL, "tasks", "a task rule names a known on_stage or a subform");
-	json_int_t due = json_integer_value(json_object_get(t, "due_days"));
+	/* Days are whole numbers of at most ten years, so the repeats stay few and no sum overflows. */
+	static const char *const days[] = {"due_days", "every_days", "until_days"};
+	for (int k = 0; k < 3; k++) {
+		const json_t *v = json_object_get(t, days[k]);
+		if ((v || k == 0) && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660))
+			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
+				       json_string_value(json_object_get(t, "id")), days[k]);
+	}
 	json_int_t every = json_integer_value(json_object_get(t, "every_days"));
-	if (!json_is_integer(json_object_get(t, "due_days")) || due < 0 || due > 3660 || every < 0 ||
-	    (every && json_integer_value(json_object_get(t, "until_days")) / every > MAX_OCCURRENCES))
-		return err_set(e, HV_EINVAL, "tasks", "task %s needs due_days and at most %d repeats",
+	if (every && json_integer_value(json_object_get(t, "until_days")) / every > MAX_OCCURRENCES)
+		return err_set(e, HV_EINVAL, "tasks", "task %s repeats more than %d times",
 			       json_string_value(json_object_get(t, "id")), MAX_OCCURRENCES);
 	return json_object_get(t, "done_on_stage") ? check_stages(w, json_object_get(t, "done_on_stage"), e, "tasks") : 0;
 }

@@ -351,6 +351,8 @@ void approval_list_free(struct approval *a, size_t n);
 
 /* Replaces the links record from_id makes (to the ids in links[i].id, by links[i].field). */
 int store_links_set(struct store *st, const char *from_id, const struct record_link *links, size_t n);
+/* Whether from_id already links to the record with display_id. */
+int store_link_exists(struct store *st, const char *from_id, const char *display_id);
 /* The live records from_id links to (outgoing) or that link to it (incoming). */
 int store_links_list(struct store *st, const char *id, int incoming, struct record_link **out, size_t *n);
 

@@ -1874,3 +1874,15 @@ int store_links_list(struct store *st, const char *id, int incoming, struct reco
 	bt(s, 1, id);
 	return collect(st, s, (void **)out, n, sizeof **out, link_row, link_list_free_v, "record links");
 }
+
+int store_link_exists(struct store *st, const char *from_id, const char *display_id)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT 1 FROM record_links l JOIN records r ON r.id = l.to_id"
+				   " WHERE l.from_id = ?1 AND r.display_id = ?2");
+	bt(s, 1, from_id);
+	bt(s, 2, display_id);
+	int rc = one(st, s);
+	if (!rc)
+		sqlite3_reset(s);
+	return rc == 0;
+}

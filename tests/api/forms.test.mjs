@@ -87,6 +87,29 @@ describe('forms', { timeout: 120_000 }, () => {
       { 'if-match': `"${r.json.version}"` }), 422, 'validation_failed', 'wg_24_playing');
   });
 
+  it('an unknown key of any length is refused with a readable error', async () => {
+    const r = await cw.post('/api/v1/cases', { data: { ['é'.repeat(200)]: 1 } });
+    const e = expectError(r, 422, 'validation_failed');
+    assert.ok(e.field.length > 0);
+  });
+
+  it('a value left behind by a field removed from the forms is read by nobody', async () => {
+    const c = await createCase(sup, { name_first: 'Farid', health_notes: 'Asthma' });
+    const g = await admin.get('/api/v1/forms/health');
+    const def = structuredClone(g.json.definition);
+    def.fields = def.fields.filter((f) => f.name !== 'health_notes');
+    expectStatus(await admin.put('/api/v1/forms/health', def, { 'if-match': `"${g.json.version}"` }), 200);
+    const r = await sup.get(`/api/v1/cases/${c.id}`);
+    assert.equal(r.json.data.health_notes, undefined);
+    assert.ok(r.json.hidden_fields.includes('health_notes'));
+    const hist = await sup.get(`/api/v1/cases/${c.id}/history`);
+    assert.ok(!hist.text.includes('Asthma'));
+    // It comes back with the field.
+    const g2 = await admin.get('/api/v1/forms/health');
+    expectStatus(await admin.put('/api/v1/forms/health', g.json.definition, { 'if-match': `"${g2.json.version}"` }), 200);
+    assert.equal((await sup.get(`/api/v1/cases/${c.id}`)).json.data.health_notes, 'Asthma');
+  });
+
   it('a stated age replacing a date of birth records when it was stated', async () => {
     const c = await createCase(cw, { date_of_birth: '2015-03-01' });
     const r = await cw.patch(`/api/v1/cases/${c.id}`, { data: { date_of_birth: null, age: 12 } }, { 'if-match': `"${c.version}"` });
@@ -244,6 +267,9 @@ describe('forms', { timeout: 120_000 }, () => {
       assert.equal(e.field, name, JSON.stringify(field));
       assert.ok(!e.message.startsWith(`${name}: ${name}:`), `one prefix: ${e.message}`);
     }
+    const sub = structuredClone(g.json.definition);
+    sub.fields.push({ name: 'close_rows', type: 'subform', labels: L, fields: [{ name: 'x', type: 'text', labels: L, sensitive: ['supervisor'] }] });
+    expectError(await admin.put('/api/v1/forms/closure', sub, etag), 422, 'validation_failed');
     const lk = await admin.get('/api/v1/lookups/protection_concerns');
     const bad = structuredClone(lk.json.definition);
     bad.values.push({ value: 'Bad V', labels: { en: 'Bad' } });

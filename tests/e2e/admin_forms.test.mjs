@@ -3,7 +3,10 @@
 // French label and may write the field only while its condition holds); a save that races
 // another admin's shows the 412 message and recovers on reload; a name another admin took
 // meanwhile comes back as the server's 422 at the name; a protection concern is added to the
-// lookup; screens in English and Arabic, desktop and 360-px phone, checked with axe.
+// lookup; a field added to a subform's rows with a condition on its row is enforced row by row
+// (plan_goals[0].field); fields of every kind are added, one readable only by supervisors and
+// so listed in a caseworker's hidden_fields; screens in English and Arabic, desktop and 360-px
+// phone, checked with axe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn, ADMIN_PASSWORD } from '../lib/haven.mjs';
@@ -207,18 +210,166 @@ test('the admin adds a protection concern; built-in lists are not editable', asy
   await page.context().close();
 });
 
+test('the admin adds a row field with a condition on its row; the server checks it row by row', async () => {
+  const page = await adminPage();
+  await go(page, '#/admin/forms/case_plan');
+  // The subform's row fields are listed under it, named subform.field.
+  const goal = page.locator('#main tr.row-field', { hasText: 'plan_goals.goal' });
+  assert.match(await goal.textContent(), /Goal/);
+  await page.locator('#main a.add-row-field').first().click();
+  await settled(page);
+  assert.match(await page.locator('#main h1').textContent(), /Add a field to the rows of “Goals and actions”/);
+  const types = await f(page, 'type').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(!types.includes('subform') && !types.includes('attachment') && types.includes('record'), types.join());
+  // No "readable only by" for a row field: the server restricts whole fields only.
+  assert.equal(await page.locator('#main [name="sensitive_supervisor"]').count(), 0);
+
+  // A row field's name is unique within its row only (status is in other subforms too).
+  await f(page, 'name').fill('status');
+  await page.getByRole('button', { name: 'Save the field' }).click();
+  await page.locator('#main [data-field="name"] .field-error:not([hidden])', { hasText: 'already have a field' }).waitFor();
+  await f(page, 'name').fill('cancel_reason');
+  await f(page, 'type').selectOption('text');
+  await f(page, 'label_en').fill('Why it was cancelled');
+  await f(page, 'label_fr').fill('Motif de l\'annulation');
+  await f(page, 'label_es').fill('Motivo de la cancelación');
+  await f(page, 'label_ar').fill('سبب الإلغاء');
+  await f(page, 'max_length').fill('200');
+  await f(page, 'cond_mode').selectOption('all');
+  // The condition may name only the fields of the same row.
+  const menu = await page.locator('#main [name="cond_field"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.deepEqual(menu, ['goal', 'area', 'action', 'responsible', 'due_date', 'status']);
+  await page.locator('#main [name="cond_field"]').selectOption('status');
+  await page.locator('#main [name="cond_value"]').selectOption({ label: 'Cancelled' });
+  await axeCheck(page, 'row field editor');
+  await shot(page, 'admin-row-field-new-desktop-en');
+  await page.getByRole('button', { name: 'Save the field' }).click();
+  await page.waitForURL(/#\/admin\/forms\/case_plan\?saved=cancel_reason&in=plan_goals$/);
+  await settled(page);
+  await page.locator('#main .notice-ok', { hasText: 'Why it was cancelled' }).waitFor();
+  assert.match(await page.locator('#main tr.row-field', { hasText: 'plan_goals.cancel_reason' }).textContent(), /Status is Cancelled/);
+  await axeCheck(page, 'form fields with rows');
+  await shot(page, 'admin-form-rows-desktop-en');
+  // The row field opens for editing on its own page, its condition read back.
+  await page.getByRole('link', { name: 'Why it was cancelled' }).click();
+  await settled(page);
+  assert.equal(await f(page, 'cond_mode').inputValue(), 'all');
+  assert.equal(await page.locator('#main [name="cond_field"]').inputValue(), 'status');
+  noProblems(page);
+  await page.context().close();
+
+  const admin = await signIn(srv.url, 'admin', ADMIN_PASSWORD);
+  const def = (await admin.get('/api/v1/forms/case_plan')).json.definition;
+  assert.deepEqual(def.fields.find((x) => x.name === 'plan_goals').fields.at(-1), {
+    name: 'cancel_reason', type: 'text', max_length: 200, show_if: { field: 'status', op: 'eq', value: 'cancelled' },
+    labels: { en: 'Why it was cancelled', fr: 'Motif de l\'annulation', es: 'Motivo de la cancelación', ar: 'سبب الإلغاء' },
+  });
+
+  // The caseworker writes the row field: accepted while its row's condition holds, else 422.
+  const cw = await signIn(srv.url, 'caseworker');
+  const c = await newCase(cw, {});
+  const ok = await cw.patch(`/api/v1/cases/${c.id}`, { data: { plan_goals: [{ goal: 'Goes to school', status: 'cancelled', cancel_reason: 'Moved away' }] } }, { 'if-match': `"${c.version}"` });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.data.plan_goals[0].cancel_reason, 'Moved away');
+  const no = await cw.patch(`/api/v1/cases/${c.id}`, { data: { plan_goals: [{ goal: 'Goes to school', status: 'in_progress', cancel_reason: 'Moved away' }] } }, { 'if-match': `"${ok.json.version}"` });
+  assert.equal(no.status, 422, no.text);
+  assert.equal(no.json.error.field, 'plan_goals[0].cancel_reason');
+});
+
+// Fills the new-field page of a form and saves it; fill(page) sets the type's own controls.
+async function addField(page, form, name, type, label, fill) {
+  await go(page, `#/admin/forms/${form}/fields/new`);
+  await f(page, 'name').fill(name);
+  await f(page, 'type').selectOption(type);
+  await f(page, 'label_en').fill(label);
+  if (fill) await fill(page);
+  await page.getByRole('button', { name: 'Save the field' }).click();
+  await page.waitForURL(new RegExp(`\\?saved=${name}$`));
+  await settled(page);
+}
+
+test('the admin adds fields of every kind, one readable only by supervisors', async () => {
+  const page = await adminPage();
+  // A range whose largest value is below its smallest is caught at the field.
+  await go(page, '#/admin/forms/care_arrangements/fields/new');
+  await f(page, 'name').fill('care_siblings_placed');
+  await f(page, 'type').selectOption('number');
+  await f(page, 'label_en').fill('Siblings placed together');
+  await f(page, 'min').fill('5');
+  await f(page, 'max').fill('2');
+  await page.getByRole('button', { name: 'Save the field' }).click();
+  await page.locator('#main [data-field="max"] .field-error:not([hidden])', { hasText: 'must not be smaller' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'max');
+  await f(page, 'min').fill('0');
+  await f(page, 'max').fill('12');
+  await f(page, 'integer').check();
+  await page.getByRole('button', { name: 'Save the field' }).click();
+  await page.waitForURL(/\?saved=care_siblings_placed$/);
+
+  await addField(page, 'care_arrangements', 'care_review_due', 'date', 'Next review of the placement', (p) => f(p, 'allow_future').check());
+  await addField(page, 'care_arrangements', 'care_placement_concerns', 'multiselect', 'Concerns in the placement', (p) => f(p, 'lookup').selectOption('protection_concerns'));
+  await addField(page, 'care_arrangements', 'care_sibling_family', 'record', 'Family record of the siblings', (p) => f(p, 'record_type').selectOption('family'));
+  await addField(page, 'care_arrangements', 'care_placement_area', 'location', 'Area of the placement');
+  await addField(page, 'care_arrangements', 'care_visits', 'subform', 'Visits to the placement', async (p) => {
+    await f(p, 'row_name').fill('visit_date');
+    await f(p, 'row_type').selectOption('date');
+    await f(p, 'row_label_en').fill('Date of the visit');
+    await axeCheck(p, 'new subform');
+    await shot(p, 'admin-field-new-subform-desktop-en');
+  });
+  await addField(page, 'care_arrangements', 'care_supervisor_note', 'textarea', 'Supervisor\'s note on the placement', async (p) => {
+    await f(p, 'max_length').fill('2000');
+    await f(p, 'sensitive_supervisor').check();
+    await shot(p, 'admin-field-new-sensitive-desktop-en');
+  });
+  assert.match(await page.locator('#main tr', { hasText: 'care_supervisor_note' }).textContent(), /Readable only by: Supervisor/);
+  noProblems(page);
+  await page.context().close();
+
+  const admin = await signIn(srv.url, 'admin', ADMIN_PASSWORD);
+  const fields = new Map((await admin.get('/api/v1/forms/care_arrangements')).json.definition.fields.map((x) => [x.name, x]));
+  const pick = (name, ...keys) => Object.fromEntries(keys.map((k) => [k, fields.get(name)[k]]));
+  assert.deepEqual(pick('care_siblings_placed', 'type', 'min', 'max', 'integer'), { type: 'number', min: 0, max: 12, integer: true });
+  assert.deepEqual(pick('care_review_due', 'type', 'allow_future'), { type: 'date', allow_future: true });
+  assert.deepEqual(pick('care_placement_concerns', 'type', 'lookup', 'options'), { type: 'multiselect', lookup: 'protection_concerns', options: undefined });
+  assert.deepEqual(pick('care_sibling_family', 'type', 'record_type'), { type: 'record', record_type: 'family' });
+  assert.equal(fields.get('care_placement_area').type, 'location');
+  assert.deepEqual(fields.get('care_visits').fields, [{ name: 'visit_date', type: 'date', labels: { en: 'Date of the visit' } }]);
+  assert.deepEqual(pick('care_supervisor_note', 'type', 'max_length', 'sensitive'), { type: 'textarea', max_length: 2000, sensitive: ['supervisor'] });
+
+  // A supervisor writes the restricted field; the caseworker's copy of the case leaves it out.
+  const cw = await signIn(srv.url, 'caseworker');
+  const c = await newCase(cw, { care_review_due: '2099-01-31', care_siblings_placed: 2 });
+  const sup = await signIn(srv.url, 'supervisor');
+  const w = await sup.patch(`/api/v1/cases/${c.id}`, { data: { care_supervisor_note: 'Carer under review' } }, { 'if-match': `"${c.version}"` });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json.data.care_supervisor_note, 'Carer under review');
+  const seen = (await cw.get(`/api/v1/cases/${c.id}`)).json;
+  assert.ok(seen.hidden_fields.includes('care_supervisor_note'), JSON.stringify(seen.hidden_fields));
+  assert.equal(seen.data.care_supervisor_note, undefined);
+  assert.equal(seen.data.care_review_due, '2099-01-31');
+});
+
 test('Arabic, desktop and phone: the editor mirrors, fits 360 px and passes axe', async () => {
   for (const [viewport, tag] of [[undefined, 'desktop'], [PHONE, 'phone']]) {
     const page = await adminPage(viewport);
     await page.selectOption('#lang-header', 'ar');
     await page.waitForFunction(() => document.documentElement.dir === 'rtl');
     for (const [hash, name] of [['#/admin/forms', 'admin-forms-list'], ['#/admin/forms/health/fields/health_pregnant', 'admin-field-edit'],
-      ['#/admin/forms/care_arrangements/fields/new', 'admin-field-new'], ['#/admin/lookups/protection_concerns', 'admin-lookup']]) {
+      ['#/admin/forms/care_arrangements/fields/new', 'admin-field-new'], ['#/admin/lookups/protection_concerns', 'admin-lookup'],
+      ['#/admin/forms/case_plan', 'admin-form-rows'], ['#/admin/forms/case_plan/fields/plan_goals/rows/new', 'admin-row-field-new'],
+      ['#/admin/forms/case_plan/fields/plan_goals/rows/status', 'admin-row-field-edit'],
+      ['#/admin/forms/case_plan/fields/plan_goals', 'admin-subform-edit'], ['#/admin/forms/case_plan/fields/new', 'admin-field-new-subform']]) {
       await go(page, hash);
       if (name === 'admin-field-new') {
         await f(page, 'type').selectOption('select');
         await page.locator('#main .options-box button').click();
         await f(page, 'cond_mode').selectOption('any');
+      }
+      if (name === 'admin-field-new-subform') await f(page, 'type').selectOption('subform');
+      if (name === 'admin-row-field-new') {
+        await f(page, 'type').selectOption('number');
+        await f(page, 'cond_mode').selectOption('all');
       }
       if (tag === 'phone') await noHorizontalScroll(page);
       await axeCheck(page, `${name} (ar, ${tag})`);
