@@ -259,6 +259,7 @@ describe('forms', { timeout: 120_000 }, () => {
       [{ name: 'close_f', type: 'select', labels: L, options: [{ value: 'a', labels: L }, { value: 'a', labels: L }] }, 'close_f'],
       [{ name: 'close_g', type: 'text', labels: L, show_if: { field: 'nope_field', op: 'eq', value: 1 } }, 'close_g'],
       [{ name: 'close_h', type: 'subform', labels: L, fields: [{ name: 'x', type: 'text', labels: L, show_if: { field: 'sex', op: 'eq', value: 'f' } }] }, 'close_h.x'],
+      [{ name: 'close_i', type: 'text', labels: L, sensitive: ['supervsior'] }, 'close_i'],   // a role that does not exist
     ];
     for (const [field, name] of broken) {
       const d = structuredClone(g.json.definition);
