@@ -9,6 +9,7 @@ import { state } from './state.js';
 import { announce, errorText, errorPanel } from './ui.js';
 
 const SOON_DAYS = 14;
+const SHOWN = 5; // a longer list folds, so the caseload below stays within reach
 const PER = 100; // the API's largest page
 const MAX_PAGES = 2; // of tasks due soon; a longer list says there are more
 const DAY = 86400e3;
@@ -81,17 +82,40 @@ function taskGroup(id, title, empty, tasks, late, moreText) {
     emptyText.hidden = list.children.length > 0;
     list.hidden = list.children.length === 0;
   };
+  let showAll = null;
+  const fold = () => {
+    [...list.children].forEach((li, i) => { li.hidden = !!showAll && i >= SHOWN; });
+    if (showAll) {
+      showAll.hidden = list.children.length <= SHOWN;
+      showAll.textContent = t('tasks.show_all', { n: num(list.children.length) });
+    }
+  };
   const onDone = (li) => {
     // Keep the keyboard where it was: on the next task's button, else on the group's heading.
     const next = li.nextElementSibling || li.previousElementSibling;
     li.remove();
     refresh();
+    fold();
     const target = next && next.querySelector('button');
     (target || heading).focus();
   };
   list.append(...tasks.map((x) => taskItem(x, late, onDone)));
+  if (tasks.length > SHOWN) {
+    showAll = h('button', {
+      type: 'button', class: 'btn btn-secondary btn-small',
+      onclick: () => {
+        const first = list.children[SHOWN];
+        showAll.remove();
+        showAll = null;
+        fold();
+        const b = first && first.querySelector('a');
+        if (b) b.focus();
+      },
+    });
+  }
   refresh();
-  return h('section', { class: 'task-group', 'aria-labelledby': id }, heading, list, emptyText,
+  fold();
+  return h('section', { class: 'task-group', 'aria-labelledby': id }, heading, list, showAll, emptyText,
     moreText ? h('p', { class: 'muted' }, moreText) : null);
 }
 

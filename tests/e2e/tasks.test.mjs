@@ -52,6 +52,12 @@ test('the caseworker sees overdue tasks on the home page and marks one done', as
   const daysLate = Math.round((Date.parse(ymd(Date.now())) - Date.parse(item.due_on)) / DAY);
   assert.match(await first.textContent(), new RegExp(`${daysLate} days? late`));
   assert.match(await page.locator('#tasks-overdue').textContent(), new RegExp(`Overdue \\(${late.items.length}\\)`));
+  // A long list shows its first five; "Show all" unfolds the rest.
+  if (late.items.length > 5) {
+    assert.equal(await overdue(page).filter({ visible: true }).count(), 5);
+    await page.locator('section[aria-labelledby="tasks-overdue"] button', { hasText: `Show all ${late.items.length}` }).click();
+    assert.equal(await overdue(page).filter({ visible: true }).count(), late.items.length);
+  }
   // The plan action is due soon, without a button, saying it follows the plan.
   const plan = soon(page).filter({ hasText: 'Enrol in school' });
   assert.equal(await plan.count(), 1);
