@@ -322,19 +322,25 @@ static int comment_ok(struct req *r, const json_t *b, const char **comment)
 	return 0;
 }
 
+/* The record (for verb: "update" gives 403 to a reader who may not, "read" 404 only) and the
+ * JSON body; on failure nothing is left to release. */
+static int load_with_body(struct req *r, const char *verb, struct record *rec, const char **reason, json_t **b)
+{
+	int rc = strcmp(verb, "read") ? records_load_for(r, verb, rec, reason) : records_load(r, verb, rec, reason);
+	if (!rc && (rc = api_body(r, b)))
+		record_release(rec);
+	return rc;
+}
+
 int api_records_transition(struct req *r)
 {
 	static const char *const keys[] = {"to", "comment", NULL};
 	const char *reason, *comment = NULL;
 	struct record rec;
 	json_t *b;
-	int rc = records_load_for(r, "update", &rec, &reason);
+	int rc = load_with_body(r, "update", &rec, &reason, &b);
 	if (rc)
 		return rc;
-	if ((rc = api_body(r, &b))) {
-		record_release(&rec);
-		return rc;
-	}
 	const struct workflow *wf = workflow(r);
 	const char *to = json_string_value(json_object_get(b, "to"));
 	struct transition t = {0};
@@ -381,13 +387,9 @@ int api_records_approve(struct req *r)
 	const char *reason, *comment = NULL;
 	struct record rec;
 	json_t *b;
-	int rc = records_load(r, "read", &rec, &reason);
+	int rc = load_with_body(r, "read", &rec, &reason, &b);
 	if (rc)
 		return rc;
-	if ((rc = api_body(r, &b))) {
-		record_release(&rec);
-		return rc;
-	}
 	const struct workflow *wf = workflow(r);
 	const char *kind = json_string_value(json_object_get(b, "kind"));
 	const char *decision = json_string_value(json_object_get(b, "decision"));
