@@ -2,6 +2,7 @@
 #include "conf.h"
 #include "base/alloc.h"
 #include "base/log.h"
+#include "core/perm.h"
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -115,4 +116,18 @@ int conf_refresh(struct store *st)
 		conf_install(s, gen);
 	err_release(&e);
 	return rc;
+}
+
+int conf_roles_known(const json_t *form, struct err *e)
+{
+	size_t i, k;
+	json_t *f, *role;
+	json_array_foreach(json_object_get(form, "fields"), i, f) {
+		json_array_foreach(json_object_get(f, "sensitive"), k, role) {
+			if (!json_is_string(role) || !perm_role_exists(json_string_value(role)))
+				return err_set(e, HV_EVALID, json_string_value(json_object_get(f, "name")),
+					       "sensitive names a role that does not exist (roles: %s)", perm_roles());
+		}
+	}
+	return 0;
 }

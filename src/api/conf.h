@@ -4,6 +4,7 @@
  * picked up by conf_refresh, which serve calls once a second. */
 #ifndef HV_CONF_H
 #define HV_CONF_H
+#include <jansson.h>
 #include <stdint.h>
 #include "base/err.h"
 #include "core/schema.h"
@@ -18,6 +19,9 @@ struct conf {
 /* Builds a schema from every configuration document in the store (inside the caller's
  * transaction, if any): what an administrator's change must pass before it is committed. */
 int conf_build(struct store *st, struct schema **out, struct err *e);
+/* The roles a form's sensitive fields name must exist (config/roles.json, loaded by perm), or
+ * the field would be hidden from everyone by a typing mistake. 0 or 422 naming the field. */
+int conf_roles_known(const json_t *form, struct err *e);
 /* Loads the configuration at start; 0 or an error naming the broken document. */
 int conf_init(struct store *st, struct err *e);
 void conf_shutdown(void);

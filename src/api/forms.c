@@ -172,22 +172,6 @@ static int invalid(struct req *r)
 	return -HV_EVALID;
 }
 
-/* The roles a form's sensitive fields name must exist (config/roles.json), or the field
- * would be hidden from everyone by a typing mistake. */
-static int roles_known(struct req *r, const json_t *fields)
-{
-	size_t i, k;
-	json_t *f, *role;
-	json_array_foreach(fields, i, f) {
-		json_array_foreach(json_object_get(f, "sensitive"), k, role) {
-			if (!json_is_string(role) || !perm_role_exists(json_string_value(role)))
-				return api_fail(r, HV_EVALID, json_string_value(json_object_get(f, "name")),
-						"sensitive names a role that does not exist (roles: %s)", perm_roles());
-		}
-	}
-	return 0;
-}
-
 /* Stores def as name (expected version 0: new) and checks the whole configuration still
  * builds; commits, audits, and installs the new configuration for every later request. */
 static int save(struct req *r, const char *name, json_t *def, int64_t expected)
@@ -201,7 +185,7 @@ static int save(struct req *r, const char *name, json_t *def, int64_t expected)
 	struct audit_tx *tx = NULL;
 	struct schema *s = NULL;
 	int64_t gen = 0;
-	int rc = strcmp(r->rtype, "form") ? 0 : roles_known(r, json_object_get(def, "fields"));
+	int rc = strcmp(r->rtype, "form") || !conf_roles_known(def, &r->err) ? 0 : invalid(r);
 	if (!rc)
 		rc = api_tx_begin(r);
 	if (!rc && expected && !store_config_get(r->st, r->rtype, name, &cur)) {

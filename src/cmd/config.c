@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/csv.h"
 #include "base/json.h"
+#include "core/perm.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,8 @@ static int forms_export(struct store *st, const char *out)
 
 static int forms_import(struct store *st, const char *file)
 {
+	/* The roles sensitive fields name are checked against the permission table. */
+	perm_load((const char *)asset_find("config/roles.json")->data, NULL);
 	json_error_t je;
 	json_t *all = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
 	json_t *docs = json_object_get(all, "documents");
@@ -224,6 +227,8 @@ static int forms_import(struct store *st, const char *file)
 			rc = err_set(&e, HV_EINVAL, NULL, "document %zu needs a kind, a name and a body", i + 1);
 			break;
 		}
+		if (!strcmp(kind, "form") && (rc = conf_roles_known(json_object_get(d, "body"), &e)))
+			break;
 		struct config_doc cur = {0}, nd = {0};
 		snprintf(nd.kind, sizeof nd.kind, "%s", kind);
 		snprintf(nd.name, sizeof nd.name, "%s", name);

@@ -101,6 +101,13 @@ describe('configuration on the command line', { timeout: 120_000 }, () => {
       assert.equal(JSON.parse(body).fields.find((f) => f.name === 'sex').labels.es, 'Sexo (registro civil)');
     }
     assert.notEqual(havenRun(['forms', 'import', '--db', b, join(dir, 'missing.json')]).status, 0);
+    // A sensitive field naming a role that does not exist would be hidden from everyone.
+    closure.body.fields.pop();
+    closure.body.fields.push({ name: 'close_x', type: 'text', labels: { en: 'X' }, sensitive: ['superviser'] });
+    writeFileSync(file, JSON.stringify(all));
+    r = havenRun(['forms', 'import', '--db', b, file]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /close_x: sensitive names a role that does not exist/);
     assert.notEqual(havenRun(['forms', 'frobnicate', '--db', b]).status, 0);
   });
 });
