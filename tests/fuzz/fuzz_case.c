@@ -6,6 +6,7 @@
 #include "base/text.h"
 #include "core/cond.h"
 #include "core/form.h"
+#include "core/screen.h"
 #include "core/record.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct formset fs = {.forms = &f, .n = 1};
 			form_check_write(&fs, v, v, v, &e);
 			form_free(f);
+		}
+		err_clear(&e);
+		/* The input as a screening tool, and as answers to it. */
+		struct screen *sc = NULL;
+		if (!screen_load(v, &sc, &e)) {
+			json_t *out = NULL;
+			if (!screen_evaluate(sc, v, &out, &e))
+				json_decref(out);
+			screen_free(sc);
 		}
 		err_clear(&e);
 		json_t *doc = json_object();
