@@ -157,7 +157,9 @@ int api_config_get(struct req *r)
  * record type they drive. */
 static const char *name_key(const struct req *r)
 {
-	return !strcmp(r->rtype, "form") ? "id" : !strcmp(r->rtype, "lookup") ? "name" : "record_type";
+	return !strcmp(r->rtype, "form") || !strcmp(r->rtype, "screening") ? "id"
+	       : !strcmp(r->rtype, "lookup")				    ? "name"
+									    : "record_type";
 }
 
 static const char *doc_name(const struct req *r, const json_t *def)

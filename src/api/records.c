@@ -423,60 +423,81 @@ static int apply_write(struct req *r, struct record *rec, const json_t *before, 
 	return rc;
 }
 
+int records_prepare(struct req *r, const json_t *data, struct record *rec, json_t **doc)
+{
+	struct agency a;
+	memset(rec, 0, sizeof *rec);
+	*doc = json_object();
+	if (store_agency_get(r->st, r->user.agency_id, &a))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	const struct workflow *wf = schema_workflow(r->conf->schema, r->rtype);
+	token_uuid(rec->id);
+	snprintf(rec->type, sizeof rec->type, "%s", r->rtype);
+	snprintf(rec->status, sizeof rec->status, "open");
+	snprintf(rec->stage, sizeof rec->stage, "%s", wf ? workflow_initial(wf) : "");
+	snprintf(rec->owner_id, sizeof rec->owner_id, "%s", r->user.id);
+	snprintf(rec->created_by, sizeof rec->created_by, "%s", r->user.id);
+	snprintf(rec->agency_id, sizeof rec->agency_id, "%s", r->user.agency_id);
+	rec->version = 1;
+	rec->created_at = rec->updated_at = clock_now();
+	id_display_new(a.code, rec->display_id);
+	json_t *empty = json_object();
+	int rc = apply_write(r, rec, empty, *doc, data);
+	json_decref(empty);
+	return rc;
+}
+
+int records_insert(struct req *r, struct record *rec, const json_t *doc)
+{
+	int rc;
+	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
+	for (int tries = 0;; tries++) {
+		rc = store_record_insert(r->st, rec, NULL);
+		if (rc != -HV_ECONFLICT || tries == 8)
+			break;
+		char code[8];
+		snprintf(code, sizeof code, "%.*s", (int)strcspn(rec->display_id, "-"), rec->display_id);
+		id_display_new(code, rec->display_id);
+		record_derive(rec, doc, rec->name_hidden); /* the search key holds the display id */
+	}
+	if (rc)
+		return r->err.code ? rc : api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");
+	json_t *empty = json_object();
+	rc = history_diff(r, rec, empty, (json_t *)doc, "create");
+	json_decref(empty);
+	if (!rc)
+		rc = sync_links(r, rec, doc);
+	if (!rc)
+		rc = records_tasks_sync(r, rec, doc, rec->stage);
+	return rc;
+}
+
+int records_reply_created(struct req *r, const struct record *rec, const json_t *doc)
+{
+	return reply_doc(r, 201, rec, doc);
+}
+
 int api_cases_create(struct req *r)
 {
 	struct scope sc;
 	if (perm_scope(&r->user, records_action(r, "create"), &sc, NULL))
 		return api_fail(r, HV_EFORBID, NULL, "your role may not register a %s", records_noun(r));
-	json_t *body, *data;
+	json_t *body, *data, *doc = NULL;
 	int rc = data_body(r, &body, &data);
 	if (rc)
 		return rc;
-	struct agency a;
-	if (store_agency_get(r->st, r->user.agency_id, &a)) {
-		json_decref(body);
-		return api_fail(r, HV_EIO, NULL, "storage error");
-	}
-	const struct workflow *wf = schema_workflow(r->conf->schema, r->rtype);
-	json_t *doc = json_object(), *empty = json_object();
-	struct record rec = {0};
-	token_uuid(rec.id);
-	snprintf(rec.type, sizeof rec.type, "%s", r->rtype);
-	snprintf(rec.status, sizeof rec.status, "open");
-	snprintf(rec.stage, sizeof rec.stage, "%s", wf ? workflow_initial(wf) : "");
-	snprintf(rec.owner_id, sizeof rec.owner_id, "%s", r->user.id);
-	snprintf(rec.created_by, sizeof rec.created_by, "%s", r->user.id);
-	snprintf(rec.agency_id, sizeof rec.agency_id, "%s", r->user.agency_id);
-	rec.version = 1;
-	rec.created_at = rec.updated_at = clock_now();
+	struct record rec;
 	struct audit_tx *tx = NULL;
-	id_display_new(a.code, rec.display_id);
-	rc = apply_write(r, &rec, empty, doc, data);
+	rc = records_prepare(r, data, &rec, &doc);
 	if (!rc)
 		rc = api_tx_begin(r);
-	/* A display id collision is rare (2^30 per agency); draw again rather than fail. */
-	for (int tries = 0; !rc; tries++) {
-		rc = store_record_insert(r->st, &rec, NULL);
-		if (rc != -HV_ECONFLICT || tries == 8)
-			break;
-		id_display_new(a.code, rec.display_id);
-		record_derive(&rec, doc, rec.name_hidden); /* the search key holds the display id */
-		rc = 0;
-	}
-	if (rc && !r->err.code)
-		rc = api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");
 	if (!rc)
-		rc = history_diff(r, &rec, empty, doc, "create");
-	if (!rc)
-		rc = sync_links(r, &rec, doc);
-	if (!rc)
-		rc = records_tasks_sync(r, &rec, doc, rec.stage);
+		rc = records_insert(r, &rec, doc);
 	if (!rc)
 		rc = api_tx_audit(r, &tx, records_action(r, "create"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = reply_doc(r, 201, &rec, doc);
-	json_decref(empty);
 	json_decref(doc);
 	json_decref(body);
 	record_release(&rec);

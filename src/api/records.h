@@ -16,6 +16,13 @@ int records_load(struct req *r, const char *verb, struct record *rec, const char
 int records_load_for(struct req *r, const char *verb, struct record *rec, const char **reason);
 int records_may(struct req *r, const char *verb, const struct record *rec);
 int records_reply(struct req *r, int status, const struct record *rec);
+/* Creating a record of r->rtype from data: prepare (the record and its document, checked
+ * against the forms; outside any transaction) fills rec and *doc (the caller releases both),
+ * then insert writes it, its history, links and first tasks inside the caller's write
+ * transaction. records_reply_created answers 201 with it. */
+int records_prepare(struct req *r, const json_t *data, struct record *rec, json_t **doc);
+int records_insert(struct req *r, struct record *rec, const json_t *doc);
+int records_reply_created(struct req *r, const struct record *rec, const json_t *doc);
 /* Brings a record's tasks up to date in the caller's transaction: the stage rules of entered
  * (when the record has just entered that stage, else NULL) and the document's row rules. */
 int records_tasks_sync(struct req *r, const struct record *rec, const json_t *doc, const char *entered);

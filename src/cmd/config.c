@@ -21,6 +21,7 @@ static const struct {
 	{"lookup", "config/lookups/", "name"},
 	{"form", "config/forms/", "id"},
 	{"workflow", "config/workflows/", "record_type"},
+	{"screening", "config/screening/", "id"},
 };
 
 static int is_json(const char *name)
@@ -47,9 +48,9 @@ static void add_missing(json_t *cur, const json_t *shipped, const char *list, co
 	}
 }
 
-static int sync_doc(struct store *st, const char *kind, const json_t *shipped, FILE *report, struct err *e)
+static int sync_doc(struct store *st, const char *kind, const char *key, const json_t *shipped, FILE *report,
+		    struct err *e)
 {
-	const char *key = !strcmp(kind, "form") ? "id" : !strcmp(kind, "lookup") ? "name" : "record_type";
 	const char *name = json_string_value(json_object_get(shipped, key));
 	if (!name)
 		return err_set(e, HV_EINVAL, NULL, "a shipped %s has no %s", kind, key);
@@ -72,7 +73,7 @@ static int sync_doc(struct store *st, const char *kind, const json_t *shipped, F
 			if (report)
 				fprintf(report, "updated %s %s to the new default\n", kind, name);
 		} else if (mine) {
-			if (strcmp(kind, "workflow"))
+			if (!strcmp(kind, "form") || !strcmp(kind, "lookup"))
 				add_missing(mine, shipped, !strcmp(kind, "form") ? "fields" : "values",
 					    !strcmp(kind, "form") ? "name" : "value", added);
 			d.body = json_canonical(mine);
@@ -158,7 +159,7 @@ int config_sync(struct store *st, FILE *report, struct err *e)
 			json_t *doc;
 			rc = json_parse_object((const char *)a->data, a->len, &doc, e);
 			if (!rc)
-				rc = sync_doc(st, kinds[k].kind, doc, report, e);
+				rc = sync_doc(st, kinds[k].kind, kinds[k].name_key, doc, report, e);
 			json_decref(doc);
 		}
 	for (const struct asset *a = assets; !rc && a->name; a++)

@@ -18,9 +18,17 @@ struct typed {
 	struct workflow *wf;
 };
 
+struct tool {
+	struct screen *screen;
+	json_t *def;
+	int version;
+};
+
 struct schema {
 	json_t *lookups;
 	struct typed types[3]; /* parallel to record_types */
+	struct tool *tools;
+	size_t ntools;
 };
 
 static int type_index(const char *type)
@@ -224,6 +232,11 @@ void schema_free(struct schema *s)
 		json_decref(s->types[i].fs.index);
 		workflow_free(s->types[i].wf);
 	}
+	for (size_t i = 0; i < s->ntools; i++) {
+		screen_free(s->tools[i].screen);
+		json_decref(s->tools[i].def);
+	}
+	free(s->tools);
 	json_decref(s->lookups);
 	free(s);
 }
@@ -271,6 +284,33 @@ static int add_workflow(struct schema *s, const struct schema_doc *d, struct err
 				rc = check_texts(x, lists[k], e);
 		}
 	}
+	return rc;
+}
+
+static int add_screening(struct schema *s, const struct schema_doc *d, struct err *e)
+{
+	struct screen *sc;
+	int rc = screen_load(d->body, &sc, e);
+	if (rc)
+		return rc;
+	if (strcmp(screen_id(sc), d->name)) {
+		screen_free(sc);
+		return err_set(e, HV_EINVAL, "id", "screening tool %s: a mismatched id", d->name);
+	}
+	rc = check_texts(d->body, d->name, e);
+	static const char *const lists[] = {"questions", "dimensions", "indicators", "red_flags"};
+	for (int k = 0; !rc && k < 4; k++) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(json_object_get(d->body, lists[k]), i, x) {
+			if (!rc)
+				rc = check_texts(x, json_string_value(json_object_get(x, "id")), e);
+			if (!rc && json_object_get(x, "options"))
+				rc = check_values(json_object_get(x, "options"), json_string_value(json_object_get(x, "id")), e);
+		}
+	}
+	s->tools = xreallocarray(s->tools, s->ntools + 1, sizeof *s->tools);
+	s->tools[s->ntools++] = (struct tool){sc, json_deep_copy(d->body), d->version};
 	return rc;
 }
 
@@ -374,6 +414,8 @@ int schema_build(const struct schema_doc *docs, size_t n, struct schema **out, s
 			rc = add_form(s, &docs[i], e);
 		else if (!strcmp(docs[i].kind, "workflow"))
 			rc = add_workflow(s, &docs[i], e);
+		else if (!strcmp(docs[i].kind, "screening"))
+			rc = add_screening(s, &docs[i], e);
 	}
 	for (int t = 0; !rc && record_types[t]; t++) {
 		struct typed *ty = &s->types[t];
@@ -412,6 +454,30 @@ json_t *schema_form_versions(const struct schema *s, const char *type)
 	for (size_t i = 0; fs && i < fs->n; i++)
 		json_object_set_new(v, form_id(fs->forms[i]), json_integer(form_version(fs->forms[i])));
 	return v;
+}
+
+size_t schema_screen_count(const struct schema *s)
+{
+	return s->ntools;
+}
+
+const struct screen *schema_screen_at(const struct schema *s, size_t i, const json_t **def, int *version)
+{
+	if (i >= s->ntools)
+		return NULL;
+	if (def)
+		*def = s->tools[i].def;
+	if (version)
+		*version = s->tools[i].version;
+	return s->tools[i].screen;
+}
+
+const struct screen *schema_screen(const struct schema *s, const char *id, const json_t **def, int *version)
+{
+	for (size_t i = 0; id && i < s->ntools; i++)
+		if (!strcmp(screen_id(s->tools[i].screen), id))
+			return schema_screen_at(s, i, def, version);
+	return NULL;
 }
 
 const json_t *schema_lookups(const struct schema *s)

@@ -7,13 +7,14 @@
 #include <jansson.h>
 #include "base/err.h"
 #include "core/form.h"
+#include "core/screen.h"
 #include "core/workflow.h"
 
 /* The interface and configuration languages; every labels object carries all of them. */
 extern const char *const schema_locales[]; /* NULL-terminated, "en" first */
 
 /* The kinds of configuration document. */
-#define SCHEMA_KINDS(X) X(form) X(lookup) X(workflow)
+#define SCHEMA_KINDS(X) X(form) X(lookup) X(workflow) X(screening)
 
 struct schema_doc {
 	const char *kind, *name;
@@ -31,6 +32,10 @@ void schema_free(struct schema *s);
 /* NULL when the record type has no forms / no workflow. */
 const struct formset *schema_formset(const struct schema *s, const char *record_type);
 const struct workflow *schema_workflow(const struct schema *s, const char *record_type);
+/* The screening and risk tools, in name order; NULL when there is no tool id. */
+size_t schema_screen_count(const struct schema *s);
+const struct screen *schema_screen_at(const struct schema *s, size_t i, const json_t **def, int *version);
+const struct screen *schema_screen(const struct schema *s, const char *id, const json_t **def, int *version);
 /* {"form id": version, ...} of a record type's forms, new reference. */
 json_t *schema_form_versions(const struct schema *s, const char *record_type);
 /* Every lookup, {"name": {"labels":..., "values":[{"value","labels"}...]}}; borrowed. */

@@ -226,6 +226,18 @@ struct record_link {
 	char field[64];
 };
 
+/* A screening: the tool (and version) used, the answers, the assent and the result (JSON). */
+struct screening {
+	char id[ID_LEN];
+	char tool[64];
+	int64_t tool_version;
+	char record_id[ID_LEN]; /* "" until attached to a case */
+	char agency_id[ID_LEN];
+	char created_by[ID_LEN];
+	int64_t created_at;
+	char *answers, *assent, *result; /* JSON text, owned */
+};
+
 struct store;
 
 /* Lifecycle. store_open creates the file only when create is set. */
@@ -355,6 +367,12 @@ int store_links_set(struct store *st, const char *from_id, const struct record_l
 int store_link_exists(struct store *st, const char *from_id, const char *display_id);
 /* The live records from_id links to (outgoing) or that link to it (incoming). */
 int store_links_list(struct store *st, const char *id, int incoming, struct record_link **out, size_t *n);
+
+int store_screening_insert(struct store *st, const struct screening *s);
+int store_screening_get(struct store *st, const char *id, struct screening *out);
+int store_screening_list(struct store *st, const char *record_id, struct screening **out, size_t *n);
+void screening_release(struct screening *s);
+void screening_list_free(struct screening *s, size_t n);
 
 int store_attachment_insert(struct store *st, const struct attachment *a);
 /* Reads an attachment, with its bytes when with_data is set (free with attachment_release). */

@@ -939,6 +939,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM record_search_hidden WHERE rowid = (SELECT seq FROM records WHERE id = ?1)",
 		"DELETE FROM tasks WHERE record_id = ?1",
 		"DELETE FROM attachments WHERE record_id = ?1",
+		"DELETE FROM screenings WHERE record_id = ?1",
 		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
@@ -1885,4 +1886,80 @@ int store_link_exists(struct store *st, const char *from_id, const char *display
 	if (!rc)
 		sqlite3_reset(s);
 	return rc == 0;
+}
+
+/* ---- screenings -------------------------------------------------------------------------- */
+
+#define SCREENING_COLS "id, tool, tool_version, coalesce(record_id, ''), agency_id, created_by, created_at, answers, assent, result"
+
+static void screening_row(sqlite3_stmt *s, void *p)
+{
+	struct screening *x = p;
+	memset(x, 0, sizeof *x);
+	cpy(s, 0, x->id, sizeof x->id);
+	cpy(s, 1, x->tool, sizeof x->tool);
+	x->tool_version = ci(s, 2);
+	cpy(s, 3, x->record_id, sizeof x->record_id);
+	cpy(s, 4, x->agency_id, sizeof x->agency_id);
+	cpy(s, 5, x->created_by, sizeof x->created_by);
+	x->created_at = ci(s, 6);
+	x->answers = dup(s, 7);
+	x->assent = dup(s, 8);
+	x->result = dup(s, 9);
+}
+
+void screening_release(struct screening *x)
+{
+	free(x->answers);
+	free(x->assent);
+	free(x->result);
+	x->answers = x->assent = x->result = NULL;
+}
+
+void screening_list_free(struct screening *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		screening_release(&x[i]);
+	free(x);
+}
+
+static void screening_list_free_v(void *x, size_t n)
+{
+	screening_list_free(x, n);
+}
+
+int store_screening_insert(struct store *st, const struct screening *x)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO screenings(id, tool, tool_version, record_id, agency_id, created_by, created_at,"
+				   " answers, assent, result) VALUES (?1, ?2, ?3, nullif(?4, ''), ?5, ?6, ?7, ?8, ?9, ?10)");
+	bt(s, 1, x->id);
+	bt(s, 2, x->tool);
+	bi(s, 3, x->tool_version);
+	bt(s, 4, x->record_id);
+	bt(s, 5, x->agency_id);
+	bt(s, 6, x->created_by);
+	bi(s, 7, x->created_at);
+	bt(s, 8, x->answers);
+	bt(s, 9, x->assent);
+	bt(s, 10, x->result);
+	return run(st, s, NULL, "screening");
+}
+
+int store_screening_get(struct store *st, const char *id, struct screening *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " SCREENING_COLS " FROM screenings WHERE id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		screening_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_screening_list(struct store *st, const char *record_id, struct screening **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " SCREENING_COLS " FROM screenings WHERE record_id = ?1 ORDER BY created_at, rowid");
+	bt(s, 1, record_id);
+	return collect(st, s, (void **)out, n, sizeof **out, screening_row, screening_list_free_v, "screening list");
 }

@@ -139,7 +139,7 @@ describe('upgrading a database of the previous release', { timeout: 120_000 }, (
       writeFileSync(join(dir, 'audit.key'), readFileSync(`${donor}.key`));
       const r = havenRun(['migrate', '--db', db]);
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /migrated from version 1 to 2/);
+      assert.match(r.stdout, /migrated from version 1 to \d+/);
       assert.match(r.stdout, /added form registration/);
       assert.match(r.stdout, /added workflow case/);
       const [[[stage, versions]]] = sql(db, ["SELECT stage, form_versions FROM records WHERE display_id = 'OLD-0000001'"]);
