@@ -75,6 +75,9 @@ int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
 int api_body(struct req *r, json_t **out);      /* parses the JSON object body */
 int api_reply(struct req *r, int status, json_t *v); /* steals v */
 int api_page(struct req *r, const json_t *obj, int *page, int *per);
+/* The language to answer in: ?locale= (one of en, fr, es, ar, else 422), or the reader's
+ * (Accept-Language or profile; its language subtag), else English. */
+int api_locale(struct req *r, const char **out);
 /* The version of If-Match ("3", W/"3"): 0, or 428 without one, 400 when malformed. */
 int api_if_match(struct req *r, int64_t *version);
 json_t *api_time(int64_t t);

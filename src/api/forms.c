@@ -11,23 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ?locale=, else the user's; one of the configured languages. */
-static int locale_param(struct req *r, const char **out)
-{
-	const char *l = r->query(r->conn, "locale");
-	*out = l ? l : r->locale ? r->locale : "en";
-	for (const char *const *s = schema_locales; *s; s++)
-		if (!strcmp(*s, *out)) {
-			*out = *s;
-			return 0;
-		}
-	if (!l) { /* a user whose language has no translation yet reads English */
-		*out = "en";
-		return 0;
-	}
-	return api_fail(r, HV_EVALID, "locale", "must be one of en, fr, es, ar");
-}
-
 /* The lookups the fields of forms name (subform rows included), localised. */
 static void used_lookups(const json_t *fields, const json_t *all, const char *locale, json_t *out)
 {
@@ -48,7 +31,7 @@ int api_forms_list(struct req *r)
 		type = "case";
 	if (!schema_record_type_valid(type))
 		return api_fail(r, HV_EVALID, "record_type", "must be case, family or incident");
-	int rc = locale_param(r, &locale);
+	int rc = api_locale(r, &locale);
 	if (rc)
 		return rc;
 	const struct schema *s = r->conf->schema;
@@ -68,7 +51,7 @@ int api_forms_list(struct req *r)
 int api_lookups_list(struct req *r)
 {
 	const char *locale;
-	int rc = locale_param(r, &locale);
+	int rc = api_locale(r, &locale);
 	return rc ? rc : api_reply(r, 200, json_pack("{s:s,s:o}", "locale", locale, "lookups",
 						       schema_localize(schema_lookups(r->conf->schema), locale)));
 }
@@ -92,7 +75,7 @@ static int pcode_ok(const char *s)
 int api_locations_list(struct req *r)
 {
 	const char *parent = r->query(r->conn, "parent"), *pcode = r->query(r->conn, "pcode"), *locale;
-	int rc = locale_param(r, &locale);
+	int rc = api_locale(r, &locale);
 	if (rc)
 		return rc;
 	if (parent && !pcode_ok(parent))

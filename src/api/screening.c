@@ -16,14 +16,10 @@
 
 int api_screening_tools(struct req *r)
 {
-	const char *locale = r->query(r->conn, "locale");
-	if (!locale)
-		locale = r->locale ? r->locale : "en";
-	int known = 0;
-	for (const char *const *l = schema_locales; *l; l++)
-		known |= !strcmp(*l, locale);
-	if (!known)
-		return api_fail(r, HV_EVALID, "locale", "must be one of en, fr, es, ar");
+	const char *locale;
+	int rc = api_locale(r, &locale);
+	if (rc)
+		return rc;
 	json_t *tools = json_array();
 	const json_t *def;
 	int version;

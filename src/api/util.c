@@ -1,6 +1,7 @@
 /* util: helpers shared by the API handlers — errors, body parsing, paging, JSON shapes of
  * users and times, and write transactions that carry their audit entry. */
 #include "api.h"
+#include "core/schema.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -187,4 +188,21 @@ int api_if_match(struct req *r, int64_t *version)
 		return api_fail(r, HV_EINVAL, NULL, "If-Match must be a version such as \"3\"");
 	*version = v;
 	return 0;
+}
+
+int api_locale(struct req *r, const char **out)
+{
+	const char *l = r->query(r->conn, "locale");
+	const char *want = l ? l : r->locale ? r->locale : "en";
+	size_t n = strcspn(want, "-_"); /* the language alone: fr-CA reads French */
+	for (const char *const *s = schema_locales; *s; s++)
+		if (strlen(*s) == n && !strncmp(*s, want, n) && (!l || !want[n])) {
+			*out = *s;
+			return 0;
+		}
+	if (!l) { /* a user whose language has no translation yet reads English */
+		*out = "en";
+		return 0;
+	}
+	return api_fail(r, HV_EVALID, "locale", "must be one of en, fr, es, ar");
 }
