@@ -13,6 +13,7 @@ import { adminHome, userList, userForm, userEdit, agencies } from './admin.js';
 import { auditTrail, canReadAudit } from './audit.js';
 import { dueTasks, seesTasks } from './tasks.js';
 import { formList, formEdit, fieldEdit, lookupEdit } from './admin_forms.js';
+import { screening, screenLink, mayScreen } from './screening.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
@@ -22,7 +23,7 @@ const routes = [
   [/^\/$/, (m, q) => (isAdmin() ? adminHome(m, q) : home(m, q))],
   [/^\/cases$/, caseList],
   [/^\/cases\/new$/, (m, q) => caseForm(m, q, null)],
-  [new RegExp(`^/cases/${UUID}$`), caseView],
+  [new RegExp(`^/cases/${UUID}$`), async (m, q, id) => { await caseView(m, q, id); screenLink(m, id); }],
   [new RegExp(`^/cases/${UUID}/edit$`), caseForm],
   [/^\/search$/, caseSearch],
   [/^\/families$/, (m, q) => recordList(m, q, 'family')],
@@ -45,6 +46,7 @@ const routes = [
   [/^\/admin\/forms\/([a-z0-9_]+)\/fields\/([a-z0-9_]+)\/rows\/([a-z0-9_]+)$/, (m, q, id, sub, name) => fieldEdit(m, q, id, name, sub)],
   [/^\/admin\/lookups\/([a-z0-9_]+)$/, lookupEdit],
   [/^\/audit$/, auditTrail],
+  [/^\/screening$/, screening],
   [/^\/account\/password$/, (m) => passwordScreen(m, false)],
   [/^\/account\/tokens$/, tokensScreen],
 ];
@@ -112,6 +114,7 @@ function navLinks() {
   } else {
     links.push(['#/', t('nav.caseload')], ['#/cases', t('nav.cases')], ['#/search', t('nav.search')]);
     if (canCreateCases()) links.push(['#/cases/new', t('nav.new_case')]);
+    if (mayScreen()) links.push(['#/screening', t('nav.screening')]);
     if (mayBrowse('family')) links.push(['#/families', t('nav.families')]);
     if (mayBrowse('incident')) links.push(['#/incidents', t('nav.incidents')]);
   }

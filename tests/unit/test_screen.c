@@ -1,6 +1,7 @@
 /* Unit tests of core/screen: loading tools, and the table of answer sets with the results
  * they must give (tests/data/screening_tool.json), reasons included. */
 #include "harness.h"
+#include "base/asset.h"
 #include "core/screen.h"
 #include <jansson.h>
 #include <string.h>
@@ -105,4 +106,50 @@ static void bad_tools_are_refused(void)
 	}
 }
 
-SUITE(screen) = {TEST_ROW(answer_sets_give_their_results), TEST_ROW(bad_tools_are_refused), {0}};
+/* The shipped tools (embedded from config/screening/) against their table of answer sets. */
+static void shipped_tools_give_their_results(void)
+{
+	json_error_t je;
+	json_t *table = json_load_file("tests/data/screening_cases.json", 0, &je);
+	CHECK(table != NULL);
+	const char *id;
+	json_t *cases;
+	size_t tools = 0;
+	json_object_foreach(json_object_get(table, "tools"), id, cases) {
+		char name[128];
+		snprintf(name, sizeof name, "config/screening/%s.json", id);
+		const struct asset *a = asset_find(name);
+		json_t *def = a ? json_loads((const char *)a->data, 0, NULL) : NULL;
+		struct screen *s = NULL;
+		struct err e;
+		err_init(&e);
+		CHECK(def && screen_load(def, &s, &e) == 0);
+		tools++;
+		size_t i;
+		json_t *c;
+		json_array_foreach(cases, i, c) {
+			json_t *out = NULL;
+			if (!s || screen_evaluate(s, json_object_get(c, "answers"), &out, &e)) {
+				fprintf(stderr, "    %s / %s: %s\n", id, json_string_value(json_object_get(c, "name")), e.msg.p);
+				CHECK(0);
+				continue;
+			}
+			int ok = !strcmp(json_string_value(json_object_get(out, "result")), json_string_value(json_object_get(c, "result"))) &&
+				 !strcmp(json_string_value(json_object_get(out, "risk_level")), json_string_value(json_object_get(c, "risk_level"))) &&
+				 json_equal(json_object_get(out, "immediate_danger"), json_object_get(c, "immediate_danger")) &&
+				 json_equal(json_object_get(out, "suggested_services"), json_object_get(c, "services"));
+			if (!ok)
+				fprintf(stderr, "    %s / %s: a different result\n", id, json_string_value(json_object_get(c, "name")));
+			CHECK(ok);
+			json_decref(out);
+		}
+		err_release(&e);
+		screen_free(s);
+		json_decref(def);
+	}
+	CHECK(tools >= 3);
+	json_decref(table);
+}
+
+SUITE(screen) = {TEST_ROW(answer_sets_give_their_results), TEST_ROW(bad_tools_are_refused),
+		 TEST_ROW(shipped_tools_give_their_results), {0}};

@@ -49,7 +49,7 @@ test('UI strings: every key in every language, translated', () => {
   assert.deepEqual(problems, []);
 });
 
-for (const dir of ['config/forms', 'config/lookups', 'config/workflows']) {
+for (const dir of ['config/forms', 'config/lookups', 'config/workflows', 'config/screening']) {
   test(`${dir}: every label and help text in four languages, translated`, () => {
     const problems = [];
     for (const f of files(join(root, dir))) {
@@ -73,6 +73,8 @@ test('the glossary has every term in four languages and is marked as a draft', (
   for (const term of g.terms) for (const l of LANGS) assert.ok(term[l] && term[l].trim(), `${term.id}: ${l}`);
 });
 
-test('every shipped form is marked as a draft awaiting national validation', () => {
-  for (const f of files(join(root, 'config/forms'))) assert.equal(JSON.parse(readFileSync(f, 'utf8')).draft, true, f);
+test('every shipped form and screening tool is marked as a draft awaiting national validation', () => {
+  for (const d of ['config/forms', 'config/screening']) {
+    for (const f of files(join(root, d))) assert.equal(JSON.parse(readFileSync(f, 'utf8')).draft, true, f);
+  }
 });
