@@ -250,10 +250,30 @@ static int sync_links(struct req *r, const struct record *rec, const json_t *doc
 	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
+/* The notices the record's workflow shows while their condition holds on the whole record
+ * (e.g. "victim: the non-punishment principle applies"), in the reader's language. */
+static json_t *notices_json(struct req *r, const json_t *full)
+{
+	const struct workflow *wf = schema_workflow(r->conf->schema, r->rtype);
+	json_t *out = json_array();
+	if (!wf)
+		return out;
+	json_t *held = workflow_notices(wf, full);
+	size_t i;
+	json_t *n;
+	json_array_foreach(held, i, n) json_array_append_new(out, json_pack("{s:s,s:o}", "id", json_string_value(json_object_get(n, "id")), "message", schema_label(json_object_get(n, "labels"), r->locale ? r->locale : "en")));
+	json_decref(held);
+	return out;
+}
+
 static json_t *case_json(struct req *r, const struct record *rec, const json_t *doc)
 {
 	json_t *hidden = json_array();
-	json_t *data = visible_data(r, rec, doc, hidden);
+	/* The whole record for the notices, then the part this reader may see. */
+	json_t *full = record_output(doc ? json_copy((json_t *)doc) : json_loads(rec->data, 0, NULL));
+	json_t *notices = notices_json(r, full);
+	json_t *data = visible_data(r, rec, full, hidden);
+	json_decref(full);
 	struct userref *as;
 	size_t n;
 	json_t *assigned = json_array();
@@ -265,13 +285,13 @@ static json_t *case_json(struct req *r, const struct record *rec, const json_t *
 	json_t *access = json_pack("{s:b,s:b,s:b}", "can_edit", records_may(r, "update", rec), "can_assign",
 				   records_may(r, "assign", rec), "can_note", records_may(r, "note", rec));
 	json_t *versions = json_loads(rec->form_versions ? rec->form_versions : "{}", 0, NULL);
-	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:[],s:o}", "id", rec->id,
+	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", rec->id,
 			 "type", rec->type, "display_id", rec->display_id, "version", (json_int_t)rec->version, "owner",
 			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "assigned", assigned,
 			 "status", rec->status, "stage", rec->stage, "created_by", rec->created_by, "created_at",
 			 api_time(rec->created_at), "updated_at", api_time(rec->updated_at), "data", data,
 			 "hidden_fields", hidden, "form_versions", versions ? versions : json_object(),
-			 "pending_approvals", pending_approvals(r, rec), "access", access, "notices", "links",
+			 "pending_approvals", pending_approvals(r, rec), "access", access, "notices", notices, "links",
 			 links_json(r, rec));
 }
 
@@ -464,11 +484,11 @@ int records_insert(struct req *r, struct record *rec, const json_t *doc)
 		return r->err.code ? rc : api_fail(r, HV_EIO, NULL, "could not save; nothing was changed");
 	json_t *empty = json_object();
 	rc = history_diff(r, rec, empty, (json_t *)doc, "create");
-	json_decref(empty);
 	if (!rc)
 		rc = sync_links(r, rec, doc);
 	if (!rc)
-		rc = records_tasks_sync(r, rec, doc, rec->stage);
+		rc = records_tasks_sync(r, rec, empty, doc, rec->stage);
+	json_decref(empty);
 	return rc;
 }
 
@@ -542,7 +562,7 @@ int api_cases_patch(struct req *r)
 	if (!rc)
 		rc = sync_links(r, &rec, doc);
 	if (!rc)
-		rc = records_tasks_sync(r, &rec, doc, NULL);
+		rc = records_tasks_sync(r, &rec, before, doc, NULL);
 	if (!rc)
 		rc = api_tx_audit(r, &tx, records_action(r, "update"), r->rtype, rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);

@@ -23,8 +23,10 @@ int records_reply(struct req *r, int status, const struct record *rec);
 int records_prepare(struct req *r, const json_t *data, struct record *rec, json_t **doc);
 int records_insert(struct req *r, struct record *rec, const json_t *doc);
 int records_reply_created(struct req *r, const struct record *rec, const json_t *doc);
-/* Brings a record's tasks up to date in the caller's transaction: the stage rules of entered
- * (when the record has just entered that stage, else NULL) and the document's row rules. */
-int records_tasks_sync(struct req *r, const struct record *rec, const json_t *doc, const char *entered);
+/* Brings a record's tasks up to date in the caller's transaction: the alerts a write from
+ * before (NULL: not a write of the document) to doc raises, the stage rules of entered (when
+ * the record has just entered that stage, else NULL) and the document's row rules. */
+int records_tasks_sync(struct req *r, const struct record *rec, const json_t *before, const json_t *doc,
+		       const char *entered);
 
 #endif

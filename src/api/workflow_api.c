@@ -63,12 +63,35 @@ static int sync_rows(struct req *r, const struct workflow *wf, const struct reco
 	return rc;
 }
 
-int records_tasks_sync(struct req *r, const struct record *rec, const json_t *doc, const char *entered)
+/* The alerts a write raises (a detention recorded for a child victim): tasks due at once,
+ * which the record's owner and the agency's supervisors see among what is due. */
+static int raise_alerts(struct req *r, const struct workflow *wf, const struct record *rec, const json_t *before,
+			const json_t *doc)
+{
+	json_t *was = record_output(json_copy((json_t *)before)), *now = record_output(json_copy((json_t *)doc));
+	struct task_want *want;
+	size_t n;
+	char today[11];
+	clock_today_iso(today);
+	workflow_alerts(wf, was, now, &want, &n, today);
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = put_task(r, rec, &want[i], 0);
+	free(want);
+	json_decref(was);
+	json_decref(now);
+	return rc;
+}
+
+int records_tasks_sync(struct req *r, const struct record *rec, const json_t *before, const json_t *doc,
+		       const char *entered)
 {
 	const struct workflow *wf = workflow(r);
 	int rc = 0;
 	if (!wf)
 		return 0;
+	if (before)
+		rc = raise_alerts(r, wf, rec, before, doc);
 	if (entered) {
 		const char **done;
 		size_t n;
@@ -268,7 +291,7 @@ static int move(struct req *r, struct record *rec, const char *to)
 		rc = history_stage(r, rec, "stage", from, to);
 	json_t *doc = json_loads(rec->data, 0, NULL);
 	if (!rc)
-		rc = records_tasks_sync(r, rec, doc, to);
+		rc = records_tasks_sync(r, rec, NULL, doc, to);
 	json_decref(doc);
 	return rc;
 }

@@ -70,16 +70,34 @@ static int check_transition(const struct workflow *w, const json_t *t, struct er
 	return rc;
 }
 
+static const json_t *notice(const struct workflow *w, const char *id)
+{
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(w->def, "notices"), i, n) if (!strcmp(json_string_value(json_object_get(n, "id")), id)) return n;
+	return NULL;
+}
+
 static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 {
 	static const char *const keys[] = {"id",	  "on_stage",	 "due_days", "every_days", "until_days",
 					   "done_on_stage", "subform",	 "due_field", "title_field", "done_if",
-					   "labels",	  NULL};
+					   "when_set",	  "when_notice", "labels",   NULL};
 	int rc = json_only_keys(t, keys, e);
 	if (rc)
 		return rc;
 	if (!json_is_string(json_object_get(t, "id")))
 		return err_set(e, HV_EINVAL, "tasks", "a task rule needs an id");
+	if (json_object_get(t, "when_set")) { /* an alert: made when a write makes when_set hold */
+		const char *n = json_string_value(json_object_get(t, "when_notice"));
+		if (json_object_get(t, "when_notice") && (!n || !notice(w, n)))
+			return err_set(e, HV_EINVAL, "tasks", "task %s names an unknown notice", json_string_value(json_object_get(t, "id")));
+		const json_t *due = json_object_get(t, "due_days");
+		if (due && (!json_is_integer(due) || json_integer_value(due) < 0 || json_integer_value(due) > 3660))
+			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
+				       json_string_value(json_object_get(t, "id")), "due_days");
+		return cond_check(json_object_get(t, "when_set"), e);
+	}
 	if (json_object_get(t, "subform")) {
 		if (!json_is_string(json_object_get(t, "due_field")))
 			return err_set(e, HV_EINVAL, "tasks", "a subform task rule names its due_field");
@@ -106,8 +124,8 @@ static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 
 int workflow_load(const json_t *def, struct workflow **out, struct err *e)
 {
-	static const char *const keys[] = {"record_type", "version", "draft",	   "initial",
-					   "stages",	  "transitions", "approvals", "tasks", NULL};
+	static const char *const keys[] = {"record_type", "version", "draft", "initial", "stages",
+					   "transitions", "approvals", "tasks", "notices", NULL};
 	if (!json_is_object(def))
 		return err_set(e, HV_EINVAL, NULL, "a workflow is an object");
 	struct workflow *w = xcalloc(1, sizeof *w);
@@ -131,6 +149,13 @@ int workflow_load(const json_t *def, struct workflow **out, struct err *e)
 	json_array_foreach(json_object_get(w->def, "transitions"), i, v) {
 		if (!rc)
 			rc = check_transition(w, v, e);
+	}
+	json_array_foreach(json_object_get(w->def, "notices"), i, v) {
+		const char *id = json_string_value(json_object_get(v, "id"));
+		if (!rc && (!id || notice(w, id) != v))
+			rc = err_set(e, HV_EINVAL, "notices", "each notice needs an id of its own");
+		if (!rc)
+			rc = cond_check(json_object_get(v, "if"), e);
 	}
 	json_array_foreach(json_object_get(w->def, "tasks"), i, v) {
 		if (!rc)
@@ -298,5 +323,45 @@ int workflow_rule_is_row(const struct workflow *w, const char *rule)
 	size_t i;
 	json_t *t;
 	json_array_foreach(json_object_get(w->def, "tasks"), i, t) if (!strcmp(json_string_value(json_object_get(t, "id")), rule)) return json_object_get(t, "subform") != NULL;
+	return 0;
+}
+
+json_t *workflow_notices(const struct workflow *w, const json_t *view)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(w->def, "notices"), i, n) {
+		if (cond_eval(json_object_get(n, "if"), view))
+			json_array_append(out, n);
+	}
+	return out;
+}
+
+int workflow_alerts(const struct workflow *w, const json_t *before, const json_t *after, struct task_want **out,
+		    size_t *n, const char *today)
+{
+	size_t i, cap = 0;
+	json_t *t;
+	*out = NULL;
+	*n = 0;
+	json_array_foreach(json_object_get(w->def, "tasks"), i, t) {
+		const json_t *set = json_object_get(t, "when_set");
+		const char *nid = json_string_value(json_object_get(t, "when_notice"));
+		/* It alerts when "set and the notice holds" becomes true, whichever came last. */
+		const json_t *held = nid ? json_object_get(notice(w, nid), "if") : NULL;
+		if (!set || !cond_eval(set, after) || (held && !cond_eval(held, after)))
+			continue;
+		if (cond_eval(set, before) && (!held || cond_eval(held, before)))
+			continue;
+		if (*n == cap)
+			*out = xreallocarray(*out, cap = cap ? cap * 2 : 4, sizeof **out);
+		struct task_want *tw = &(*out)[(*n)++];
+		memset(tw, 0, sizeof *tw);
+		tw->rule = json_string_value(json_object_get(t, "id"));
+		clock_date_add(today, (int)json_integer_value(json_object_get(t, "due_days")), tw->due_on);
+		/* One alert per day it is raised: set again later, it alerts again. */
+		snprintf(tw->ref, sizeof tw->ref, "%s", today);
+	}
 	return 0;
 }

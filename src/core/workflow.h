@@ -11,7 +11,10 @@
  * "done_on_stage"?:[STAGE...],"labels"} — tasks made when a record enters on_stage, done when
  * it enters a stage listed — or a subform rule {"id","subform","due_field","title_field"?,
  * "done_if"?:COND,"labels"}: one task per subform row with a due date, done while done_if
- * holds on the row. */
+ * holds on the row — or an alert rule {"id","when_set":COND,"when_notice"?:NOTICE,"due_days"?,
+ * "labels"}: a task made when a write makes when_set hold (and the notice holds), e.g. a
+ * detention recorded for a child victim alerts the supervisor.
+ * "notices":[{"id","if":COND,"labels"}]: what a record shows while COND holds on it. */
 #ifndef HV_WORKFLOW_H
 #define HV_WORKFLOW_H
 #include <jansson.h>
@@ -58,6 +61,13 @@ int workflow_stage_tasks(const struct workflow *w, const char *stage, const char
 int workflow_done_rules(const struct workflow *w, const char *stage, const char ***rules, size_t *n);
 /* The tasks the subform rules derive from doc (one per row with a valid due date). */
 int workflow_row_tasks(const struct workflow *w, const json_t *doc, struct task_want **out, size_t *n);
+/* The notices whose condition holds on view (the record as conditions see it): a new array
+ * of the notice definitions. */
+json_t *workflow_notices(const struct workflow *w, const json_t *view);
+/* The alert tasks a write raises: rules whose when_set (with their notice) holds on after but
+ * did not on before, due due_days from today. */
+int workflow_alerts(const struct workflow *w, const json_t *before, const json_t *after, struct task_want **out,
+		    size_t *n, const char *today);
 /* Whether rule is a subform rule (its tasks follow the document, not stages). */
 int workflow_rule_is_row(const struct workflow *w, const char *rule);
 

@@ -297,3 +297,58 @@ describe('workflow edge cases found in review', { timeout: 60_000 }, () => {
     expectError(await admin.put('/api/v1/workflows/case', wf, { 'if-match': `"${w.json.version}"` }), 422, 'validation_failed');
   });
 });
+
+describe('victims, not offenders', { timeout: 60_000 }, () => {
+  let h, cw, sup;
+  before(async () => {
+    ({ h } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+    sup = await signIn(h.url, 'supervisor');
+  });
+  after(async () => { await h.cleanup(); });
+
+  it('a child victim of forced criminality carries the non-punishment notice; an adult or a non-victim does not', async () => {
+    const child = await createCase(cw, { name_first: 'Tariq', age: 15, protection_concerns: ['trafficking'],
+      expl_suspected: 'yes', expl_forms: ['forced_criminality'] });
+    assert.deepEqual(child.notices.map((n) => n.id), ['non_punishment']);
+    assert.match(child.notices[0].message, /non-punishment/);
+    // Age unknown: treated as a child until assessed. Irregular migration also counts.
+    const unknownAge = await createCase(cw, { protection_concerns: ['trafficking'], legal_migration_status: 'irregular_migrant' });
+    assert.deepEqual(unknownAge.notices.map((n) => n.id), ['non_punishment']);
+    const adult = await createCase(cw, { age: 19, protection_concerns: ['trafficking'], expl_suspected: 'yes', expl_forms: ['forced_criminality'] });
+    assert.deepEqual(adult.notices, []);
+    const notVictim = await createCase(cw, { age: 12, legal_migration_status: 'irregular_migrant' });
+    assert.deepEqual(notVictim.notices, []);
+    // In the reader's language.
+    const fr = await cw.get(`/api/v1/cases/${child.id}`, { 'accept-language': 'fr' });
+    assert.match(fr.json.notices[0].message, /non-sanction/);
+  });
+
+  it('recording a detention or a charge on such a case alerts the supervisor at once', async () => {
+    const c = await createCase(cw, { name_first: 'Mina', age: 16, protection_concerns: ['trafficking'],
+      legal_migration_status: 'irregular_migrant' });
+    const p = await cw.patch(`/api/v1/cases/${c.id}`, { data: { legal_detained: 'yes' } }, { 'if-match': `"${c.version}"` });
+    expectStatus(p, 200);
+    const team = await sup.get(`/api/v1/tasks?record_id=${c.id}`);
+    const alert = team.json.items.find((t) => t.rule === 'non_punishment_alert');
+    assert.ok(alert, 'the supervisor sees the alert');
+    assert.equal(alert.due_on, new Date().toISOString().slice(0, 10));
+    assert.match(alert.label, /non-punishment/);
+    // A further edit does not raise it again; an adult's detention raises nothing.
+    const p2 = await cw.patch(`/api/v1/cases/${c.id}`, { data: { legal_detention_place: 'Holding centre' } }, { 'if-match': `"${p.json.version}"` });
+    expectStatus(p2, 200);
+    const again = await sup.get(`/api/v1/tasks?record_id=${c.id}&status=any`);
+    assert.equal(again.json.items.filter((t) => t.rule === 'non_punishment_alert').length, 1);
+    const adult = await createCase(cw, { age: 30, protection_concerns: ['trafficking'], legal_migration_status: 'irregular_migrant' });
+    await cw.patch(`/api/v1/cases/${adult.id}`, { data: { legal_detained: 'yes' } }, { 'if-match': `"${adult.version}"` });
+    const none = await sup.get(`/api/v1/tasks?record_id=${adult.id}&status=any`);
+    assert.equal(none.json.items.filter((t) => t.rule === 'non_punishment_alert').length, 0);
+    // The notice coming true after the detention was recorded alerts too.
+    const late = await createCase(cw, { age: 14, legal_criminal_charges: 'yes' });
+    const p3 = await cw.patch(`/api/v1/cases/${late.id}`, { data: { protection_concerns: ['trafficking'], expl_suspected: 'yes', expl_forms: ['forced_criminality'] } },
+      { 'if-match': `"${late.version}"` });
+    expectStatus(p3, 200);
+    const t3 = await sup.get(`/api/v1/tasks?record_id=${late.id}`);
+    assert.ok(t3.json.items.some((t) => t.rule === 'non_punishment_alert'));
+  });
+});
