@@ -13,7 +13,7 @@
 # script started. Outputs go to bench/out/ (gitignored); bench/RESULTS.md is rewritten with
 # the results (text after the "kept by run.sh" marker line is preserved).
 #
-# Knobs (environment): BENCH_CASES (100000), BENCH_DURATION (20 s), BENCH_CONNECTIONS (64),
+# Knobs (environment): BENCH_CASES (100000), SERVICES (10000, the services directory's size), BENCH_DURATION (20 s), BENCH_CONNECTIONS (64),
 # BENCH_STORAGE_SECONDS (10), BENCH_THREADS (the server's --threads; default its own), BENCH_PORT (18480; nginx uses +1), BENCH_PERF=1 to record a
 # perf profile of the server during each Haven load (bench/out/perf-*.data; perf runs on the
 # client core, so figures of a profiled run are lower), BENCH_KEEP=1 to keep the temp dir.
@@ -231,6 +231,16 @@ FIELDS300=$(node bench/case300.mjs "$BASE" "$TOKEN" "$TMP/case300.json")
 echo "document: $FIELDS300 filled fields, $(stat -c %s "$TMP/case300.json") bytes"
 BENCH_CASE300=$TMP/case300.json wrk_run create300 "$BASE" "$BENCH/create300.lua" "$HPID"
 settle "$HPID"
+log "Haven: GET /api/v1/services over ${SERVICES:-10000} services (bench/services_seed.mjs)"
+ASESSION=$(curl -fsS -c "$JAR.admin" -H 'Content-Type: application/json' \
+	-d '{"username":"admin","password":"haven-demo"}' "$BASE/api/v1/session")
+ACSRF=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' <<<"$ASESSION")
+ATOKEN=$(curl -fsS -b "$JAR.admin" -H "X-CSRF-Token: $ACSRF" -H 'Content-Type: application/json' \
+	-d '{"name":"benchmark","expires_in_days":1}' "$BASE/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+node bench/services_seed.mjs "$BASE" "$ATOKEN" "${SERVICES:-10000}" "$TMP/areas.txt"
+settle "$HPID"
+BENCH_AREAS=$TMP/areas.txt wrk_run services "$BASE" "$BENCH/services.lua" "$HPID"
+settle "$HPID"
 
 HWM_KB=$(status_kb "$HPID" VmHWM)
 RSS_KB=$(status_kb "$HPID" VmRSS)
@@ -263,6 +273,7 @@ RD=$(line read)
 SR=$(line search)
 CR=$(line create)
 C3=$(line create300)
+SV=$(line services)
 READ_PCT=$(pct "$(jget "$RD" rps)" "$(jget "$HC" rps)")
 WRITE_PCT=$(pct "$(jget "$CR" rps)" "$STORAGE_TPS")
 SEARCH_P99=$(jget "$SR" p99_ms)
@@ -286,6 +297,7 @@ TABLE=$(
 	row "Haven POST /api/v1/cases/search" "$SR" "${SERVER_CPU_PCT[search]}%"
 	row "Haven POST /api/v1/cases" "$CR" "${SERVER_CPU_PCT[create]}%"
 	row "Haven POST /api/v1/cases, ${FIELDS300} filled fields" "$C3" "${SERVER_CPU_PCT[create300]}%"
+	row "Haven GET /api/v1/services (need + place), ${SERVICES:-10000} services" "$SV" "${SERVER_CPU_PCT[services]}%"
 	row "HTTP ceiling: nginx, same ${BODY_BYTES}-byte body and headers" "$HC" "-"
 	printf '| Storage ceiling: case-create transaction loop, 1 thread | %s tx/s | - | - | - | - |\n' "$STORAGE_TPS"
 	echo
@@ -295,6 +307,7 @@ TABLE=$(
 	echo "| Writes vs storage ceiling | >= 70 % | ${WRITE_PCT} % ($(jget "$CR" rps) / $STORAGE_TPS) | $(verdict "$G_WRITE") |"
 	echo "| Search p99 | < 50 ms | ${SEARCH_P99} ms | $(verdict "$G_SEARCH") |"
 	echo "| Validate and save a ${FIELDS300}-field case, p99 | (reported) | $(jget "$C3" p99_ms) ms at $(jget "$C3" rps) req/s | - |"
+	echo "| Services search over ${SERVICES:-10000} providers, p99 | (reported) | $(jget "$SV" p99_ms) ms at $(jget "$SV" rps) req/s | - |"
 	echo "| Server peak RSS (VmHWM) | < 64 MB | ${HWM_MB} MB (after GET $(mb "${HWM_AFTER[read]}"), search $(mb "${HWM_AFTER[search]}"), create $(mb "${HWM_AFTER[create]}") MB) | $(verdict "$G_RSS") |"
 )
 

@@ -238,6 +238,26 @@ struct screening {
 	char *answers, *assent, *result; /* JSON text, owned */
 };
 
+/* A service of the directory; languages and data are JSON text (owned). */
+struct service {
+	char id[ID_LEN];
+	char agency_id[ID_LEN];
+	char name[801];
+	char type[48];
+	char pcode[32];
+	char *languages, *data;
+	int active;
+	int64_t version, created_at, updated_at;
+	int rank; /* search: 0 in the asked area, 1 its parent, 2 the grandparent ... */
+};
+
+/* type: a service type, or NULL for all; chain: the asked area and the areas above it, as a
+ * JSON array (NULL: anywhere); language: a code the service must offer, or NULL. */
+struct service_query {
+	const char *type, *chain, *language;
+	int page, per;
+};
+
 struct store;
 
 /* Lifecycle. store_open creates the file only when create is set. */
@@ -373,6 +393,15 @@ int store_screening_get(struct store *st, const char *id, struct screening *out)
 int store_screening_list(struct store *st, const char *record_id, struct screening **out, size_t *n);
 void screening_release(struct screening *s);
 void screening_list_free(struct screening *s, size_t n);
+
+/* Inserts (expected 0) or replaces the service whose version is expected (version expected
+ * + 1), with its areas (a JSON array: its own area, then those above it). */
+int store_service_put(struct store *st, const struct service *s, const char *areas, int64_t expected, struct err *e);
+int store_service_get(struct store *st, const char *id, struct service *out);
+int store_service_search(struct store *st, const struct service_query *q, struct service **out, size_t *n,
+			 int64_t *total);
+void service_release(struct service *s);
+void service_list_free(struct service *s, size_t n);
 
 int store_attachment_insert(struct store *st, const struct attachment *a);
 /* Reads an attachment, with its bytes when with_data is set (free with attachment_release). */

@@ -1963,3 +1963,143 @@ int store_screening_list(struct store *st, const char *record_id, struct screeni
 	bt(s, 1, record_id);
 	return collect(st, s, (void **)out, n, sizeof **out, screening_row, screening_list_free_v, "screening list");
 }
+
+/* ---- services directory ------------------------------------------------------------------- */
+
+#define SERVICE_COLS "s.id, s.agency_id, s.name, s.type, s.pcode, s.languages, s.data, s.active, s.version," \
+		     " s.created_at, s.updated_at"
+
+static void service_row(sqlite3_stmt *s, void *p)
+{
+	struct service *x = p;
+	memset(x, 0, sizeof *x);
+	cpy(s, 0, x->id, sizeof x->id);
+	cpy(s, 1, x->agency_id, sizeof x->agency_id);
+	cpy(s, 2, x->name, sizeof x->name);
+	cpy(s, 3, x->type, sizeof x->type);
+	cpy(s, 4, x->pcode, sizeof x->pcode);
+	x->languages = dup(s, 5);
+	x->data = dup(s, 6);
+	x->active = (int)ci(s, 7);
+	x->version = ci(s, 8);
+	x->created_at = ci(s, 9);
+	x->updated_at = ci(s, 10);
+	x->rank = sqlite3_column_count(s) > 11 ? (int)ci(s, 11) : 0;
+}
+
+void service_release(struct service *x)
+{
+	free(x->languages);
+	free(x->data);
+	x->languages = x->data = NULL;
+}
+
+void service_list_free(struct service *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		service_release(&x[i]);
+	free(x);
+}
+
+static void service_list_free_v(void *x, size_t n)
+{
+	service_list_free(x, n);
+}
+
+int store_service_put(struct store *st, const struct service *x, const char *areas, int64_t expected, struct err *e)
+{
+	sqlite3_stmt *s = stmt(st, expected ? "UPDATE services SET agency_id = ?2, name = ?3, type = ?4, pcode = ?5, languages = ?6,"
+					      " data = ?7, active = ?8, version = ?9, updated_at = ?11 WHERE id = ?1 AND version = ?12"
+					    : "INSERT INTO services(id, agency_id, name, type, pcode, languages, data, active, version,"
+					      " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	bt(s, 1, x->id);
+	bt(s, 2, x->agency_id);
+	bt(s, 3, x->name);
+	bt(s, 4, x->type);
+	bt(s, 5, x->pcode);
+	bt(s, 6, x->languages);
+	bt(s, 7, x->data);
+	bi(s, 8, x->active);
+	bi(s, 9, expected + 1);
+	bi(s, 10, x->created_at);
+	bi(s, 11, x->updated_at);
+	if (expected)
+		bi(s, 12, expected);
+	int rc = run(st, s, e, "a service with this id");
+	if (!rc && expected && sqlite3_changes(st->db) == 0)
+		return err_set(e, HV_ESTALE, NULL, "the service was changed by someone else since version %lld", (long long)expected);
+	if (!rc) {
+		s = stmt(st, "DELETE FROM service_areas WHERE service_id = ?1");
+		bt(s, 1, x->id);
+		rc = run(st, s, e, "service areas");
+	}
+	if (!rc) {
+		s = stmt(st, "INSERT INTO service_areas(type, pcode, service_id, depth) SELECT ?2, value, ?1, key FROM json_each(?3)");
+		bt(s, 1, x->id);
+		bt(s, 2, x->type);
+		bt(s, 3, areas);
+		rc = run(st, s, e, "service areas");
+	}
+	return rc;
+}
+
+int store_service_get(struct store *st, const char *id, struct service *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " SERVICE_COLS " FROM services s WHERE s.id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		service_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+/* With a place: the services of the type whose area (or an area above theirs) is in the
+ * place's chain, ranked by the first link of the chain they share — the place itself, its
+ * parent, the grandparent. Without: every active service, by name. */
+int store_service_search(struct store *st, const struct service_query *q, struct service **out, size_t *n,
+			 int64_t *total)
+{
+	const char *lang = " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.languages) l WHERE l.value = ?3))";
+	struct buf where = BUF_INIT, sql = BUF_INIT;
+	if (q->chain)
+		buf_addf(&where, " FROM service_areas a JOIN services s ON s.id = a.service_id"
+				 " WHERE a.type = ?1 AND a.pcode IN (SELECT value FROM json_each(?2)) AND s.active = 1%s",
+			 lang);
+	else
+		buf_addf(&where, " FROM services s WHERE (?1 IS NULL OR s.type = ?1) AND s.active = 1 AND ?2 IS NULL%s", lang);
+	if (q->chain)
+		buf_addf(&sql, "SELECT " SERVICE_COLS ", min((SELECT j.key FROM json_each(?2) j WHERE j.value = a.pcode)) AS rank"
+			       "%s GROUP BY s.id ORDER BY rank, s.name, s.id LIMIT ?4 OFFSET ?5", where.p);
+	else
+		buf_addf(&sql, "SELECT " SERVICE_COLS ", 0%s ORDER BY s.name, s.id LIMIT ?4 OFFSET ?5", where.p);
+	sqlite3_stmt *s = stmt(st, sql.p);
+	bt(s, 1, q->type);
+	bt(s, 2, q->chain);
+	bt(s, 3, q->language);
+	bi(s, 4, q->per);
+	bi(s, 5, (int64_t)(q->page - 1) * q->per);
+	int rc = collect(st, s, (void **)out, n, sizeof **out, service_row, service_list_free_v, "service search");
+	if (!rc) {
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT count(DISTINCT s.id)%s", where.p);
+		s = stmt(st, sql.p);
+		bt(s, 1, q->type);
+		bt(s, 2, q->chain);
+		bt(s, 3, q->language);
+		rc = one(st, s);
+		if (!rc) {
+			*total = ci(s, 0);
+			sqlite3_reset(s);
+		} else {
+			service_list_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			rc = -HV_EIO;
+		}
+	}
+	buf_release(&where);
+	buf_release(&sql);
+	return rc;
+}

@@ -1,0 +1,285 @@
+/* services: the directory of services children are referred to — who offers what, where, in
+ * which languages, to whom, how available and how good (AAAQ) — searched by need, place and
+ * language, nearest first (the same administrative area, then its parent, then the
+ * grandparent). Everyone signed in may search it; administrators maintain it. A shelter's
+ * address is shown only to those who need it: caseworkers and supervisors, and the agency that
+ * runs the service. */
+#include "api.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/text.h"
+#include "core/perm.h"
+#include "core/schema.h"
+#include "sec/token.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const types[] = {"mhpss", "health", "legal_aid", "safe_shelter", "education",
+				    "vocational_training", "family_tracing", "disability_services", "gbv_response",
+				    "interpretation", "documentation_birth_registration", NULL};
+static const char *const sexes[] = {"female", "male", "other", NULL};
+static const char *const availability[] = {"open", "waiting_list", "full", "closed", NULL};
+static const char *const aaaq[] = {"availability", "accessibility", "acceptability", "quality", NULL};
+
+static int in(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+/* The area and every area above it, as a JSON array (the chain a search ranks by); NULL
+ * when pcode is not a known area. */
+static json_t *chain(struct req *r, const char *pcode)
+{
+	json_t *out = json_array();
+	char next[32];
+	snprintf(next, sizeof next, "%s", pcode);
+	struct location l;
+	for (int depth = 0; *next && depth < 16 && !store_location_get(r->st, next, &l); depth++) {
+		json_array_append_new(out, json_string(l.pcode));
+		snprintf(next, sizeof next, "%s", l.parent);
+		free(l.names);
+	}
+	if (!json_array_size(out)) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* A language code of the built-in list (ISO 639-1). */
+static int language_known(struct req *r, const char *code)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(json_object_get(schema_lookups(r->conf->schema), "languages"), "values"), i, v) if (code && !strcmp(json_string_value(json_object_get(v, "value")), code)) return 1;
+	return 0;
+}
+
+/* ---- the body of a service ----------------------------------------------------------------- */
+
+static int text_field(struct req *r, const json_t *b, const char *key, size_t max, int required)
+{
+	const json_t *v = json_object_get(b, key);
+	if (!v && !required)
+		return 0;
+	if (!json_is_string(v) || !json_string_length(v) || !text_valid_utf8(json_string_value(v), json_string_length(v)) ||
+	    text_codepoints(json_string_value(v)) > max)
+		return api_fail(r, HV_EVALID, key, "must be text of 1 to %zu characters", max);
+	return 0;
+}
+
+/* {"name","type","pcode","agency_id"?,"languages"?,"ages"?:{"min","max"},"sexes"?,
+ * "accessibility"?,"capacity"?,"availability"?,"contact"?:{"phone","email"},"address"?,
+ * "aaaq"?:{"availability","accessibility","acceptability","quality": 1-5},"active"?} */
+static int body_ok(struct req *r, const json_t *b)
+{
+	static const char *const keys[] = {"name",	   "type",	   "pcode",	   "agency_id", "languages",
+					   "ages",	   "sexes",	   "accessibility", "capacity",  "availability",
+					   "contact",	   "address",	   "aaaq",	   "active",    NULL};
+	int rc = json_only_keys(b, keys, &r->err);
+	if (!rc)
+		rc = text_field(r, b, "name", 200, 1);
+	if (!rc && !in(json_string_value(json_object_get(b, "type")), types))
+		rc = api_fail(r, HV_EVALID, "type", "is not a service type");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(b, "languages"), i, v) {
+		if (!rc && !language_known(r, json_string_value(v)))
+			rc = api_fail(r, HV_EVALID, "languages", "holds a value that is not a language code such as ar");
+	}
+	if (!rc && json_object_get(b, "languages") && !json_is_array(json_object_get(b, "languages")))
+		rc = api_fail(r, HV_EVALID, "languages", "must be a list of language codes");
+	const json_t *ages = json_object_get(b, "ages");
+	json_int_t lo = json_integer_value(json_object_get(ages, "min")), hi = json_integer_value(json_object_get(ages, "max"));
+	if (!rc && ages && (!json_is_integer(json_object_get(ages, "min")) || !json_is_integer(json_object_get(ages, "max")) ||
+			    json_object_size(ages) != 2 || lo < 0 || hi > 120 || lo > hi))
+		rc = api_fail(r, HV_EVALID, "ages", "must be {\"min\": years, \"max\": years}");
+	json_array_foreach(json_object_get(b, "sexes"), i, v) {
+		if (!rc && !in(json_string_value(v), sexes))
+			rc = api_fail(r, HV_EVALID, "sexes", "holds a value that is not female, male or other");
+	}
+	if (!rc)
+		rc = text_field(r, b, "accessibility", 1000, 0);
+	const json_t *cap = json_object_get(b, "capacity");
+	if (!rc && cap && (!json_is_integer(cap) || json_integer_value(cap) < 0 || json_integer_value(cap) > 1000000))
+		rc = api_fail(r, HV_EVALID, "capacity", "must be a whole number of places");
+	if (!rc && json_object_get(b, "availability") && !in(json_string_value(json_object_get(b, "availability")), availability))
+		rc = api_fail(r, HV_EVALID, "availability", "must be open, waiting_list, full or closed");
+	const json_t *contact = json_object_get(b, "contact");
+	static const char *const ckeys[] = {"phone", "email", NULL};
+	if (!rc && contact && (!json_is_object(contact) || json_only_keys(contact, ckeys, &r->err)))
+		rc = r->err.code ? -r->err.code : api_fail(r, HV_EVALID, "contact", "must be {\"phone\", \"email\"}");
+	if (!rc && contact)
+		rc = text_field(r, contact, "phone", 50, 0);
+	if (!rc && contact)
+		rc = text_field(r, contact, "email", 200, 0);
+	if (!rc)
+		rc = text_field(r, b, "address", 1000, 0);
+	const json_t *q = json_object_get(b, "aaaq");
+	if (!rc && q && (!json_is_object(q) || json_only_keys(q, aaaq, &r->err)))
+		rc = r->err.code ? -r->err.code : api_fail(r, HV_EVALID, "aaaq", "must be an object of ratings");
+	for (const char *const *k = aaaq; !rc && q && *k; k++) {
+		const json_t *x = json_object_get(q, *k);
+		if (x && (!json_is_integer(x) || json_integer_value(x) < 1 || json_integer_value(x) > 5))
+			rc = api_fail(r, HV_EVALID, "aaaq", "ratings are whole numbers from 1 to 5");
+	}
+	if (!rc && json_object_get(b, "active") && !json_is_boolean(json_object_get(b, "active")))
+		rc = api_fail(r, HV_EVALID, "active", "must be true or false");
+	return rc;
+}
+
+/* ---- replies -------------------------------------------------------------------------------- */
+
+static const char *const distances[] = {"same_area", "parent_area", "grandparent_area"};
+
+static json_t *service_json(struct req *r, const struct service *x, int ranked)
+{
+	json_t *data = json_loads(x->data, 0, NULL);
+	if (!data)
+		data = json_object();
+	struct agency a = {0};
+	api_agency_get(r, x->agency_id, &a);
+	/* Where a shelter is, is told to those who bring a child there, and to its own agency. */
+	int see_address = !strcmp(r->user.agency_id, x->agency_id) || !strcmp(r->user.role, "caseworker") ||
+			  !strcmp(r->user.role, "supervisor");
+	if (!see_address && json_object_get(data, "address")) {
+		json_object_del(data, "address");
+		json_object_set_new(data, "address_hidden", json_true());
+	}
+	json_t *langs = json_loads(x->languages, 0, NULL);
+	json_object_set_new(data, "id", json_string(x->id));
+	json_object_set_new(data, "name", json_string(x->name));
+	json_object_set_new(data, "type", json_string(x->type));
+	json_object_set_new(data, "pcode", json_string(x->pcode));
+	json_object_set_new(data, "languages", langs ? langs : json_array());
+	json_object_set_new(data, "agency", json_pack("{s:s,s:s}", "id", x->agency_id, "name", a.name));
+	json_object_set_new(data, "active", json_boolean(x->active));
+	json_object_set_new(data, "version", json_integer(x->version));
+	if (ranked)
+		json_object_set_new(data, "distance", json_string(x->rank < 3 ? distances[x->rank] : "wider_area"));
+	return data;
+}
+
+int api_services_search(struct req *r)
+{
+	const char *need = r->query(r->conn, "need"), *loc = r->query(r->conn, "location"), *lang = r->query(r->conn, "language");
+	struct service_query q = {need, NULL, lang, 0, 0};
+	int rc = api_page(r, NULL, &q.page, &q.per);
+	if (!rc && need && !in(need, types))
+		rc = api_fail(r, HV_EVALID, "need", "is not a service type");
+	if (!rc && loc && !need)
+		rc = api_fail(r, HV_EVALID, "need", "a search by place names the need too");
+	if (!rc && lang && !language_known(r, lang))
+		rc = api_fail(r, HV_EVALID, "language", "is not a language code such as ar");
+	json_t *areas = NULL;
+	if (!rc && loc && !(areas = chain(r, loc)))
+		rc = api_fail(r, HV_EVALID, "location", "is not a known administrative area");
+	char *text = areas ? json_dumps(areas, JSON_COMPACT) : NULL;
+	q.chain = text;
+	struct service *list = NULL;
+	size_t n = 0;
+	int64_t total = 0;
+	if (!rc && store_service_search(r->st, &q, &list, &n, &total))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	if (!rc) {
+		json_t *items = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(items, service_json(r, &list[i], areas != NULL));
+		rc = api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page",
+						 q.page, "per", q.per));
+	}
+	service_list_free(list, n);
+	free(text);
+	json_decref(areas);
+	return rc;
+}
+
+int api_services_get(struct req *r)
+{
+	struct service x;
+	if (!token_is_uuid(r->params[0]) || store_service_get(r->st, r->params[0], &x))
+		return api_fail(r, HV_ENOTFOUND, NULL, "no such service");
+	snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)x.version);
+	int rc = api_reply(r, 200, service_json(r, &x, 0));
+	service_release(&x);
+	return rc;
+}
+
+/* Creates (expected 0) or replaces a service from the body; admins only. */
+static int save(struct req *r, const char *id, int64_t expected)
+{
+	if (!perm_allows(&r->user, "service.manage"))
+		return api_fail(r, HV_EFORBID, NULL, "only administrators maintain the services directory");
+	json_t *b;
+	int rc = api_body(r, &b);
+	if (rc)
+		return rc;
+	rc = body_ok(r, b);
+	const char *agency = json_string_value(json_object_get(b, "agency_id"));
+	struct agency a;
+	if (!rc && agency && (!token_is_uuid(agency) || api_agency_get(r, agency, &a)))
+		rc = api_fail(r, HV_EVALID, "agency_id", "is not an agency");
+	const char *pcode = json_string_value(json_object_get(b, "pcode"));
+	json_t *areas = !rc && pcode ? chain(r, pcode) : NULL;
+	if (!rc && !areas)
+		rc = api_fail(r, HV_EVALID, "pcode", "is not a known administrative area");
+	struct service x = {0};
+	struct audit_tx *tx = NULL;
+	char *area_text = NULL;
+	if (!rc) {
+		snprintf(x.id, sizeof x.id, "%s", id);
+		snprintf(x.agency_id, sizeof x.agency_id, "%s", agency ? agency : r->user.agency_id);
+		snprintf(x.name, sizeof x.name, "%s", json_string_value(json_object_get(b, "name")));
+		snprintf(x.type, sizeof x.type, "%s", json_string_value(json_object_get(b, "type")));
+		snprintf(x.pcode, sizeof x.pcode, "%s", pcode);
+		json_t *langs = json_object_get(b, "languages");
+		x.languages = json_dumps(langs ? langs : json_array(), JSON_COMPACT);
+		json_t *data = json_deep_copy(b);
+		static const char *const own[] = {"name", "type", "pcode", "agency_id", "languages", "active", NULL};
+		for (const char *const *k = own; *k; k++)
+			json_object_del(data, *k);
+		x.data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(data);
+		x.active = !json_is_false(json_object_get(b, "active"));
+		x.created_at = x.updated_at = clock_now();
+		area_text = json_dumps(areas, JSON_COMPACT);
+		rc = api_tx_begin(r);
+	}
+	if (!rc)
+		rc = store_service_put(r->st, &x, area_text, expected, &r->err);
+	if (!rc)
+		rc = api_tx_audit(r, &tx, expected ? "service.update" : "service.create", "service", x.id, NULL);
+	rc = api_tx_end(r, rc, tx);
+	if (!rc) {
+		x.version = expected + 1;
+		snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)x.version);
+		rc = api_reply(r, expected ? 200 : 201, service_json(r, &x, 0));
+	}
+	free(area_text);
+	service_release(&x);
+	json_decref(areas);
+	json_decref(b);
+	return rc;
+}
+
+int api_services_create(struct req *r)
+{
+	char id[ID_LEN];
+	token_uuid(id);
+	return save(r, id, 0);
+}
+
+int api_services_put(struct req *r)
+{
+	int64_t expected;
+	struct service x;
+	if (!token_is_uuid(r->params[0]) || store_service_get(r->st, r->params[0], &x))
+		return api_fail(r, HV_ENOTFOUND, NULL, "no such service");
+	service_release(&x);
+	int rc = api_if_match(r, &expected);
+	return rc ? rc : save(r, r->params[0], expected);
+}

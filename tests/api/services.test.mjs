@@ -1,0 +1,97 @@
+// The services directory: administrators maintain it; anyone signed in searches it by need,
+// place (the same area first, then its parent, then the grandparent) and language; a
+// shelter's address is shown only to those who need it.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { signIn } from '../lib/haven.mjs';
+import { demoServer, expectStatus, expectError } from './fixtures.mjs';
+
+describe('services directory', { timeout: 60_000 }, () => {
+  let h, admin, cw, screener, made = {};
+  before(async () => {
+    ({ h, admin } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+    screener = await signIn(h.url, 'screener');
+    // A sub-district, its district, its region and the country of the demo areas.
+    const top = (await cw.get('/api/v1/locations')).json.items[0].pcode;
+    const region = (await cw.get(`/api/v1/locations?parent=${top}`)).json.items[0].pcode;
+    const district = (await cw.get(`/api/v1/locations?parent=${region}`)).json.items[0].pcode;
+    const sub = (await cw.get(`/api/v1/locations?parent=${district}`)).json.items[0].pcode;
+    const otherRegion = (await cw.get(`/api/v1/locations?parent=${top}`)).json.items[1].pcode;
+    made.areas = { top, region, district, sub, otherRegion };
+    const add = async (name, body) => {
+      const r = await admin.post('/api/v1/services', { name, type: 'legal_aid', languages: ['ar', 'fr'], ...body });
+      expectStatus(r, 201, name);
+      made[name] = r.json;
+    };
+    await add('Regional legal clinic', { pcode: region });
+    await add('Sub-district paralegals', { pcode: sub, languages: ['ar'] });
+    await add('District law office', { pcode: district, languages: ['fr'] });
+    await add('Far away lawyers', { pcode: otherRegion });
+    await add('National hotline', { pcode: top, aaaq: { availability: 5, accessibility: 4, acceptability: 4, quality: 3 } });
+    await add('Safe house', { type: 'safe_shelter', pcode: sub, address: 'Street 4, house 12', capacity: 12, availability: 'open',
+      ages: { min: 10, max: 17 }, sexes: ['female'], contact: { phone: '+000 555 0101' } });
+  });
+  after(async () => { await h.cleanup(); });
+
+  it('a search by need and place ranks the same area first, then its parent, then the grandparent', async () => {
+    const r = await cw.get(`/api/v1/services?need=legal_aid&location=${made.areas.sub}`);
+    expectStatus(r, 200);
+    assert.deepEqual(r.json.items.map((s) => [s.name, s.distance]), [
+      ['Sub-district paralegals', 'same_area'],
+      ['District law office', 'parent_area'],
+      ['Regional legal clinic', 'grandparent_area'],
+      ['Far away lawyers', 'wider_area'],
+      ['National hotline', 'wider_area'],
+    ]);
+    assert.equal(r.json.total, 5, 'farther services come last, by name');
+    const ar = await cw.get(`/api/v1/services?need=legal_aid&location=${made.areas.sub}&language=ar`);
+    assert.deepEqual(ar.json.items.map((s) => s.name), ['Sub-district paralegals', 'Regional legal clinic', 'Far away lawyers',
+      'National hotline']);
+    const all = await cw.get('/api/v1/services?need=legal_aid');
+    assert.equal(all.json.total, 5);
+  });
+
+  it('bad searches are named', async () => {
+    expectError(await cw.get('/api/v1/services?need=magic'), 422, 'validation_failed', 'need');
+    expectError(await cw.get(`/api/v1/services?location=${made.areas.sub}`), 422, 'validation_failed', 'need');
+    expectError(await cw.get('/api/v1/services?need=health&location=XD9999'), 422, 'validation_failed', 'location');
+    expectError(await cw.get('/api/v1/services?need=health&language=klingon'), 422, 'validation_failed', 'language');
+  });
+
+  it('a shelter\'s address is shown to caseworkers, not to screeners', async () => {
+    const s = made['Safe house'];
+    const forCw = await cw.get(`/api/v1/services/${s.id}`);
+    assert.equal(forCw.json.address, 'Street 4, house 12');
+    const forScreener = await screener.get(`/api/v1/services/${s.id}`);
+    assert.equal(forScreener.json.address, undefined);
+    assert.equal(forScreener.json.address_hidden, true);
+    const list = await screener.get(`/api/v1/services?need=safe_shelter&location=${made.areas.sub}`);
+    assert.ok(!list.text.includes('Street 4'));
+  });
+
+  it('only administrators maintain it; changes use versions; bad services are refused naming the field', async () => {
+    expectError(await cw.post('/api/v1/services', { name: 'X', type: 'health', pcode: made.areas.top }), 403, 'forbidden');
+    const bad = [
+      [{ name: '', type: 'health', pcode: made.areas.top }, 'name'],
+      [{ name: 'X', type: 'witchcraft', pcode: made.areas.top }, 'type'],
+      [{ name: 'X', type: 'health', pcode: 'XD9999' }, 'pcode'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, languages: ['xx'] }, 'languages'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, ages: { min: 18, max: 5 } }, 'ages'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, aaaq: { quality: 9 } }, 'aaaq'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, availability: 'maybe' }, 'availability'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, colour: 'red' }, 'colour'],
+    ];
+    for (const [body, field] of bad) expectError(await admin.post('/api/v1/services', body), 422, 'validation_failed', field);
+    const s = made['District law office'];
+    const g = await admin.get(`/api/v1/services/${s.id}`);
+    const body = { name: 'District law office', type: 'legal_aid', pcode: made.areas.otherRegion, languages: ['fr'] };
+    expectError(await admin.put(`/api/v1/services/${s.id}`, body), 428);
+    const p = await admin.put(`/api/v1/services/${s.id}`, body, { 'if-match': g.headers.get('etag') });
+    expectStatus(p, 200);
+    expectError(await admin.put(`/api/v1/services/${s.id}`, body, { 'if-match': g.headers.get('etag') }), 412, 'version_mismatch');
+    // Moved to the other region, it no longer ranks near the sub-district.
+    const r = await cw.get(`/api/v1/services?need=legal_aid&location=${made.areas.sub}`);
+    assert.equal(r.json.items.find((x) => x.name === 'District law office').distance, 'wider_area');
+  });
+});
