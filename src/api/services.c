@@ -98,6 +98,8 @@ static int body_ok(struct req *r, const json_t *b)
 	if (!rc && ages && (!json_is_integer(json_object_get(ages, "min")) || !json_is_integer(json_object_get(ages, "max")) ||
 			    json_object_size(ages) != 2 || lo < 0 || hi > 120 || lo > hi))
 		rc = api_fail(r, HV_EVALID, "ages", "must be {\"min\": years, \"max\": years}");
+	if (!rc && json_object_get(b, "sexes") && !json_is_array(json_object_get(b, "sexes")))
+		rc = api_fail(r, HV_EVALID, "sexes", "must be a list of female, male or other");
 	json_array_foreach(json_object_get(b, "sexes"), i, v) {
 		if (!rc && !in(json_string_value(v), sexes))
 			rc = api_fail(r, HV_EVALID, "sexes", "holds a value that is not female, male or other");
@@ -167,7 +169,7 @@ static json_t *service_json(struct req *r, const struct service *x, int ranked)
 int api_services_search(struct req *r)
 {
 	const char *need = r->query(r->conn, "need"), *loc = r->query(r->conn, "location"), *lang = r->query(r->conn, "language");
-	struct service_query q = {need, NULL, lang, 0, 0};
+	struct service_query q = {.type = need, .language = lang};
 	int rc = api_page(r, NULL, &q.page, &q.per);
 	if (!rc && need && !in(need, types))
 		rc = api_fail(r, HV_EVALID, "need", "is not a service type");
@@ -178,8 +180,11 @@ int api_services_search(struct req *r)
 	json_t *areas = NULL;
 	if (!rc && loc && !(areas = chain(r, loc)))
 		rc = api_fail(r, HV_EVALID, "location", "is not a known administrative area");
-	char *text = areas ? json_dumps(areas, JSON_COMPACT) : NULL;
-	q.chain = text;
+	const char *links[16];
+	size_t k;
+	json_t *v;
+	json_array_foreach(areas, k, v) if (k < 16) links[q.nchain++] = json_string_value(v);
+	q.chain = links;
 	struct service *list = NULL;
 	size_t n = 0;
 	int64_t total = 0;
@@ -193,7 +198,6 @@ int api_services_search(struct req *r)
 						 q.page, "per", q.per));
 	}
 	service_list_free(list, n);
-	free(text);
 	json_decref(areas);
 	return rc;
 }

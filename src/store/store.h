@@ -251,10 +251,13 @@ struct service {
 	int rank; /* search: 0 in the asked area, 1 its parent, 2 the grandparent ... */
 };
 
-/* type: a service type, or NULL for all; chain: the asked area and the areas above it, as a
- * JSON array (NULL: anywhere); language: a code the service must offer, or NULL. */
+/* type: a service type, or NULL for all; chain: the asked area and the areas above it (at
+ * most 8 count; nchain 0: anywhere); language: a code the service must offer, or NULL. */
 struct service_query {
-	const char *type, *chain, *language;
+	const char *type;
+	const char *const *chain;
+	size_t nchain;
+	const char *language;
 	int page, per;
 };
 

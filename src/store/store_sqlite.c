@@ -2057,39 +2057,52 @@ int store_service_get(struct store *st, const char *id, struct service *out)
 
 /* With a place: the services of the type whose area (or an area above theirs) is in the
  * place's chain, ranked by the first link of the chain they share — the place itself, its
- * parent, the grandparent. Without: every active service, by name. */
+ * parent, the grandparent. The chain is bound link by link (?10...), so the rank is a CASE, not
+ * a JSON parse per row. Without a place: every active service, by name. */
+#define CHAIN_MAX 8
 int store_service_search(struct store *st, const struct service_query *q, struct service **out, size_t *n,
 			 int64_t *total)
 {
 	const char *lang = " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.languages) l WHERE l.value = ?3))";
-	struct buf where = BUF_INIT, sql = BUF_INIT;
-	if (q->chain)
+	struct buf where = BUF_INIT, sql = BUF_INIT, rank = BUF_INIT, in = BUF_INIT;
+	const char *const *links = q->chain;
+	size_t nlinks = q->nchain < CHAIN_MAX ? q->nchain : CHAIN_MAX, i;
+	buf_adds(&rank, "CASE a.pcode");
+	for (i = 0; i < nlinks; i++) {
+		buf_addf(&rank, " WHEN ?%zu THEN %zu", 10 + i, i);
+		buf_addf(&in, "%s?%zu", i ? ", " : "", 10 + i);
+	}
+	buf_adds(&rank, " END");
+	if (nlinks)
 		buf_addf(&where, " FROM service_areas a JOIN services s ON s.id = a.service_id"
-				 " WHERE a.type = ?1 AND a.pcode IN (SELECT value FROM json_each(?2)) AND s.active = 1%s",
-			 lang);
+				 " WHERE a.type = ?1 AND a.pcode IN (%s) AND s.active = 1 AND ?2 IS NOT NULL%s",
+			 in.p, lang);
 	else
 		buf_addf(&where, " FROM services s WHERE (?1 IS NULL OR s.type = ?1) AND s.active = 1 AND ?2 IS NULL%s", lang);
-	if (q->chain)
-		buf_addf(&sql, "SELECT " SERVICE_COLS ", min((SELECT j.key FROM json_each(?2) j WHERE j.value = a.pcode)) AS rank"
-			       "%s GROUP BY s.id ORDER BY rank, s.name, s.id LIMIT ?4 OFFSET ?5", where.p);
+	if (nlinks)
+		buf_addf(&sql, "SELECT " SERVICE_COLS ", min(%s) AS rank%s GROUP BY s.id ORDER BY rank, s.name, s.id"
+			       " LIMIT ?4 OFFSET ?5", rank.p, where.p);
 	else
 		buf_addf(&sql, "SELECT " SERVICE_COLS ", 0%s ORDER BY s.name, s.id LIMIT ?4 OFFSET ?5", where.p);
-	sqlite3_stmt *s = stmt(st, sql.p);
-	bt(s, 1, q->type);
-	bt(s, 2, q->chain);
-	bt(s, 3, q->language);
-	bi(s, 4, q->per);
-	bi(s, 5, (int64_t)(q->page - 1) * q->per);
-	int rc = collect(st, s, (void **)out, n, sizeof **out, service_row, service_list_free_v, "service search");
-	if (!rc) {
-		buf_reset(&sql);
-		buf_addf(&sql, "SELECT count(DISTINCT s.id)%s", where.p);
-		s = stmt(st, sql.p);
+	int rc = 0;
+	for (int pass = 0; !rc && pass < 2; pass++) {
+		if (pass) {
+			buf_reset(&sql);
+			buf_addf(&sql, "SELECT count(DISTINCT s.id)%s", where.p);
+		}
+		sqlite3_stmt *s = stmt(st, sql.p);
 		bt(s, 1, q->type);
-		bt(s, 2, q->chain);
+		bt(s, 2, nlinks ? "chain" : NULL);
 		bt(s, 3, q->language);
-		rc = one(st, s);
-		if (!rc) {
+		if (!pass) {
+			bi(s, 4, q->per);
+			bi(s, 5, (int64_t)(q->page - 1) * q->per);
+		}
+		for (i = 0; i < nlinks; i++)
+			bt(s, (int)(10 + i), links[i]);
+		if (!pass) {
+			rc = collect(st, s, (void **)out, n, sizeof **out, service_row, service_list_free_v, "service search");
+		} else if (!(rc = one(st, s))) {
 			*total = ci(s, 0);
 			sqlite3_reset(s);
 		} else {
@@ -2101,5 +2114,7 @@ int store_service_search(struct store *st, const struct service_query *q, struct
 	}
 	buf_release(&where);
 	buf_release(&sql);
+	buf_release(&rank);
+	buf_release(&in);
 	return rc;
 }

@@ -81,6 +81,7 @@ describe('services directory', { timeout: 60_000 }, () => {
       [{ name: 'X', type: 'health', pcode: made.areas.top, aaaq: { quality: 9 } }, 'aaaq'],
       [{ name: 'X', type: 'health', pcode: made.areas.top, availability: 'maybe' }, 'availability'],
       [{ name: 'X', type: 'health', pcode: made.areas.top, colour: 'red' }, 'colour'],
+      [{ name: 'X', type: 'health', pcode: made.areas.top, sexes: 'female' }, 'sexes'],
     ];
     for (const [body, field] of bad) expectError(await admin.post('/api/v1/services', body), 422, 'validation_failed', field);
     const s = made['District law office'];
