@@ -2033,11 +2033,14 @@ int store_service_put(struct store *st, const struct service *x, const char *are
 		bt(s, 1, x->id);
 		rc = run(st, s, e, "service areas");
 	}
-	if (!rc) {
-		s = stmt(st, "INSERT INTO service_areas(type, pcode, service_id, depth) SELECT ?2, value, ?1, key FROM json_each(?3)");
+	if (!rc && x->active) {
+		s = stmt(st, "INSERT INTO service_areas(type, pcode, service_id, depth, name, languages)"
+			     " SELECT ?2, value, ?1, key, ?4, ?5 FROM json_each(?3)");
 		bt(s, 1, x->id);
 		bt(s, 2, x->type);
 		bt(s, 3, areas);
+		bt(s, 4, x->name);
+		bt(s, 5, x->languages);
 		rc = run(st, s, e, "service areas");
 	}
 	return rc;
@@ -2073,22 +2076,26 @@ int store_service_search(struct store *st, const struct service_query *q, struct
 		buf_addf(&in, "%s?%zu", i ? ", " : "", 10 + i);
 	}
 	buf_adds(&rank, " END");
+	/* With a place, the page is ranked from service_areas alone (it holds the name and the
+	 * languages); only the page's services are read. */
 	if (nlinks)
-		buf_addf(&where, " FROM service_areas a JOIN services s ON s.id = a.service_id"
-				 " WHERE a.type = ?1 AND a.pcode IN (%s) AND s.active = 1 AND ?2 IS NOT NULL%s",
-			 in.p, lang);
+		buf_addf(&where, " FROM service_areas a WHERE a.type = ?1 AND a.pcode IN (%s) AND ?2 IS NOT NULL"
+				 " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(a.languages) l WHERE l.value = ?3))",
+			 in.p);
 	else
 		buf_addf(&where, " FROM services s WHERE (?1 IS NULL OR s.type = ?1) AND s.active = 1 AND ?2 IS NULL%s", lang);
 	if (nlinks)
-		buf_addf(&sql, "SELECT " SERVICE_COLS ", min(%s) AS rank%s GROUP BY s.id ORDER BY rank, s.name, s.id"
-			       " LIMIT ?4 OFFSET ?5", rank.p, where.p);
+		buf_addf(&sql, "SELECT " SERVICE_COLS ", p.rank FROM (SELECT a.service_id, min(%s) AS rank, a.name%s"
+			       " GROUP BY a.service_id ORDER BY rank, a.name, a.service_id LIMIT ?4 OFFSET ?5) p"
+			       " CROSS JOIN services s ON s.id = p.service_id ORDER BY p.rank, s.name, s.id",
+			 rank.p, where.p);
 	else
 		buf_addf(&sql, "SELECT " SERVICE_COLS ", 0%s ORDER BY s.name, s.id LIMIT ?4 OFFSET ?5", where.p);
 	int rc = 0;
 	for (int pass = 0; !rc && pass < 2; pass++) {
 		if (pass) {
 			buf_reset(&sql);
-			buf_addf(&sql, "SELECT count(DISTINCT s.id)%s", where.p);
+			buf_addf(&sql, "SELECT count(DISTINCT %s)%s", nlinks ? "a.service_id" : "s.id", where.p);
 		}
 		sqlite3_stmt *s = stmt(st, sql.p);
 		bt(s, 1, q->type);

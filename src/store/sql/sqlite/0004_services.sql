@@ -14,12 +14,15 @@ CREATE TABLE services (
   updated_at INTEGER NOT NULL
 );
 
--- (type, area) for the service's own area and every area above it: a search for a need near a
--- place reads only the services of that type in the place's chain of areas.
+-- (type, area) for the service's own area and every area above it, with what a search sorts and
+-- filters by (name, languages; inactive services have no rows): a search for a need near a place
+-- ranks and pages from these rows alone and reads only its page of services.
 CREATE TABLE service_areas (
   type TEXT NOT NULL,
   pcode TEXT NOT NULL,
   service_id TEXT NOT NULL REFERENCES services(id),
   depth INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  languages TEXT NOT NULL,
   PRIMARY KEY (type, pcode, service_id)
 ) WITHOUT ROWID;
