@@ -27,7 +27,7 @@ describe('forms', { timeout: 120_000 }, () => {
       got[l] = r.json;
     }
     const ids = got.en.forms.map((f) => f.id);
-    for (const id of ['registration', 'care_arrangements', 'family_details', 'exploitation', 'legal_status', 'disability',
+    for (const id of ['registration', 'care_arrangements', 'family_details', 'interviews', 'exploitation', 'legal_status', 'disability',
       'gbv', 'health', 'assessment', 'best_interests', 'case_plan', 'services', 'follow_up', 'closure']) {
       assert.ok(ids.includes(id), `form ${id}`);
     }
@@ -74,6 +74,13 @@ describe('forms', { timeout: 120_000 }, () => {
       { 'if-match': etag });
     expectStatus(r, 200);
     assert.equal(r.json.data.documents_withheld_by, undefined);
+  });
+
+  it('interviews already held are recorded, so the next agency reuses them', async () => {
+    const c = await createCase(cw, { name_first: 'Aya', int_held: [
+      { kind: 'forensic_interview', date: '2026-10-02', agency: 'Police child unit', recorded: 'yes', reuse: 'Video kept by the prosecutor' }] });
+    assert.equal(c.data.int_held[0].kind, 'forensic_interview');
+    expectError(await cw.post('/api/v1/cases', { data: { int_held: [{ kind: 'interrogation' }] } }), 422, 'validation_failed');
   });
 
   it('calculated fields are derived on the server: the disability status from the functioning answers', async () => {
