@@ -95,6 +95,7 @@ static const struct route {
 	{"GET", "/api/v1/cases/*/screenings", api_cases_screenings, 0, NULL},
 	{"GET", "/api/v1/services", api_services_search, 0, NULL},
 	{"POST", "/api/v1/services", api_services_create, 0, NULL},
+	{"POST", "/api/v1/services/import", api_services_import, 0, NULL},
 	{"GET", "/api/v1/services/*", api_services_get, 0, NULL},
 	{"PUT", "/api/v1/services/*", api_services_put, 0, NULL},
 	{"GET", "/api/v1/tasks", api_tasks_list, 0, NULL},

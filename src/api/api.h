@@ -107,7 +107,7 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	X(config_create) X(config_get) X(config_put) X(lookups_list) X(locations_list)                \
 	X(attachments_create) X(attachments_get) X(screening_tools) X(screenings_create)                 \
 	X(screenings_get) X(cases_screenings) X(services_search) X(services_get) X(services_create)       \
-	X(services_put)
+	X(services_put) X(services_import)
 #define API_DECL(name) int api_##name(struct req *r);
 API_HANDLERS(API_DECL)
 #undef API_DECL

@@ -5,7 +5,9 @@
  * address is shown only to those who need it: caseworkers and supervisors, and the agency that
  * runs the service. */
 #include "api.h"
+#include "base/alloc.h"
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/json.h"
 #include "base/text.h"
 #include "core/perm.h"
@@ -213,6 +215,30 @@ int api_services_get(struct req *r)
 	return rc;
 }
 
+/* Fills x (a new service) from a checked body; areas is the JSON chain of its place. */
+static void service_from(struct req *r, struct service *x, const char *id, const json_t *b, const json_t *areas,
+			 char **area_text)
+{
+	const char *agency = json_string_value(json_object_get(b, "agency_id"));
+	memset(x, 0, sizeof *x);
+	snprintf(x->id, sizeof x->id, "%s", id);
+	snprintf(x->agency_id, sizeof x->agency_id, "%s", agency ? agency : r->user.agency_id);
+	snprintf(x->name, sizeof x->name, "%s", json_string_value(json_object_get(b, "name")));
+	snprintf(x->type, sizeof x->type, "%s", json_string_value(json_object_get(b, "type")));
+	snprintf(x->pcode, sizeof x->pcode, "%s", json_string_value(json_object_get(b, "pcode")));
+	json_t *langs = json_object_get(b, "languages");
+	x->languages = langs ? json_dumps(langs, JSON_COMPACT) : xstrdup("[]");
+	json_t *data = json_deep_copy(b);
+	static const char *const own[] = {"name", "type", "pcode", "agency_id", "languages", "active", NULL};
+	for (const char *const *k = own; *k; k++)
+		json_object_del(data, *k);
+	x->data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(data);
+	x->active = !json_is_false(json_object_get(b, "active"));
+	x->created_at = x->updated_at = clock_now();
+	*area_text = json_dumps(areas, JSON_COMPACT);
+}
+
 /* Creates (expected 0) or replaces a service from the body; admins only. */
 static int save(struct req *r, const char *id, int64_t expected)
 {
@@ -235,22 +261,7 @@ static int save(struct req *r, const char *id, int64_t expected)
 	struct audit_tx *tx = NULL;
 	char *area_text = NULL;
 	if (!rc) {
-		snprintf(x.id, sizeof x.id, "%s", id);
-		snprintf(x.agency_id, sizeof x.agency_id, "%s", agency ? agency : r->user.agency_id);
-		snprintf(x.name, sizeof x.name, "%s", json_string_value(json_object_get(b, "name")));
-		snprintf(x.type, sizeof x.type, "%s", json_string_value(json_object_get(b, "type")));
-		snprintf(x.pcode, sizeof x.pcode, "%s", pcode);
-		json_t *langs = json_object_get(b, "languages");
-		x.languages = json_dumps(langs ? langs : json_array(), JSON_COMPACT);
-		json_t *data = json_deep_copy(b);
-		static const char *const own[] = {"name", "type", "pcode", "agency_id", "languages", "active", NULL};
-		for (const char *const *k = own; *k; k++)
-			json_object_del(data, *k);
-		x.data = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(data);
-		x.active = !json_is_false(json_object_get(b, "active"));
-		x.created_at = x.updated_at = clock_now();
-		area_text = json_dumps(areas, JSON_COMPACT);
+		service_from(r, &x, id, b, areas, &area_text);
 		rc = api_tx_begin(r);
 	}
 	if (!rc)
@@ -286,4 +297,178 @@ int api_services_put(struct req *r)
 	service_release(&x);
 	int rc = api_if_match(r, &expected);
 	return rc ? rc : save(r, r->params[0], expected);
+}
+
+/* ---- CSV import ------------------------------------------------------------------------------ */
+
+/* The columns of an import (a header row names them, any order): each becomes a member of the
+ * service's body; lists are separated by spaces. */
+static const struct {
+	const char *column, *member, *sub; /* sub: a member inside member */
+	char kind;			   /* s text, i whole number, l list */
+} columns[] = {
+	{"name", "name", NULL, 's'},
+	{"type", "type", NULL, 's'},
+	{"pcode", "pcode", NULL, 's'},
+	{"agency_code", NULL, NULL, 's'},
+	{"languages", "languages", NULL, 'l'},
+	{"ages_min", "ages", "min", 'i'},
+	{"ages_max", "ages", "max", 'i'},
+	{"sexes", "sexes", NULL, 'l'},
+	{"accessibility", "accessibility", NULL, 's'},
+	{"capacity", "capacity", NULL, 'i'},
+	{"availability", "availability", NULL, 's'},
+	{"phone", "contact", "phone", 's'},
+	{"email", "contact", "email", 's'},
+	{"address", "address", NULL, 's'},
+	{"aaaq_availability", "aaaq", "availability", 'i'},
+	{"aaaq_accessibility", "aaaq", "accessibility", 'i'},
+	{"aaaq_acceptability", "aaaq", "acceptability", 'i'},
+	{"aaaq_quality", "aaaq", "quality", 'i'},
+};
+#define NCOLUMNS (sizeof columns / sizeof *columns)
+
+static json_t *cell(const char *text, char kind)
+{
+	if (kind == 'i') {
+		char *end;
+		long long v = strtoll(text, &end, 10);
+		return *end || end == text ? json_string(text) : json_integer(v); /* a bad number is named by the check */
+	}
+	if (kind == 's')
+		return json_string(text);
+	json_t *list = json_array();
+	struct buf word = BUF_INIT;
+	for (const char *p = text;; p++) {
+		if (*p && *p != ' ') {
+			buf_addch(&word, *p);
+			continue;
+		}
+		if (word.len)
+			json_array_append_new(list, json_string(word.p));
+		buf_reset(&word);
+		if (!*p)
+			break;
+	}
+	buf_release(&word);
+	return list;
+}
+
+/* A row as a service body; agency codes are looked up in agencies. */
+static json_t *row_body(const struct csv *c, const int *map, const struct agency *agencies, size_t nagencies)
+{
+	json_t *b = json_object();
+	for (size_t i = 0; i < c->n; i++) {
+		const char *text = csv_field(c, i);
+		if (map[i] < 0 || !*text)
+			continue;
+		size_t k = (size_t)map[i];
+		if (!columns[k].member) { /* agency_code */
+			for (size_t a = 0; a < nagencies; a++)
+				if (!strcmp(agencies[a].code, text))
+					json_object_set_new(b, "agency_id", json_string(agencies[a].id));
+			if (!json_object_get(b, "agency_id"))
+				json_object_set_new(b, "agency_id", json_string(text)); /* named by the check */
+			continue;
+		}
+		json_t *v = cell(text, columns[k].kind);
+		if (columns[k].sub) {
+			json_t *o = json_object_get(b, columns[k].member);
+			if (!o)
+				json_object_set_new(b, columns[k].member, o = json_object());
+			json_object_set_new(o, columns[k].sub, v);
+		} else {
+			json_object_set_new(b, columns[k].member, v);
+		}
+	}
+	return b;
+}
+
+/* The message of r->err, prefixed with the row it is about. */
+static int row_error(struct req *r, size_t line)
+{
+	struct buf m = BUF_INIT;
+	buf_addf(&m, "%s %zu: %s", err_tr(MSG("row")), line, r->err.msg.p);
+	buf_reset(&r->err.msg);
+	buf_add(&r->err.msg, m.p, m.len);
+	buf_release(&m);
+	return -r->err.code;
+}
+
+/* POST /api/v1/services/import, a text/csv body: every row is checked as a new service would
+ * be, and all are added in one transaction — or none, with the first bad row named. */
+int api_services_import(struct req *r)
+{
+	if (!perm_allows(&r->user, "service.manage"))
+		return api_fail(r, HV_EFORBID, NULL, "only administrators maintain the services directory");
+	const char *ct = r->header(r->conn, "Content-Type");
+	if (!ct || strncmp(ct, "text/csv", 8))
+		return api_fail(r, HV_EMEDIA, NULL, "send the services as text/csv");
+	struct agency *agencies;
+	size_t nagencies;
+	if (store_agency_list(r->st, &agencies, &nagencies))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	struct csv c;
+	csv_init(&c, r->body ? r->body : "", r->body_len);
+	int map[CSV_MAX_FIELDS];
+	int rc = csv_next(&c) == 1 ? 0 : api_fail(r, HV_EVALID, NULL, "the file needs a header row naming its columns");
+	for (size_t i = 0; !rc && i < c.n; i++) {
+		map[i] = -1;
+		for (size_t k = 0; k < NCOLUMNS; k++)
+			if (!strcmp(csv_field(&c, i), columns[k].column))
+				map[i] = (int)k;
+		if (map[i] < 0)
+			rc = api_fail(r, HV_EVALID, csv_field(&c, i), "is not a column of the services directory");
+	}
+	json_t *rows = json_array(), *chains = json_array();
+	int more;
+	while (!rc && (more = csv_next(&c)) != 0) {
+		if (more < 0) {
+			rc = api_fail(r, HV_EVALID, NULL, "the file is not valid CSV near line %zu", c.line);
+			break;
+		}
+		json_t *b = row_body(&c, map, agencies, nagencies);
+		const char *agency = json_string_value(json_object_get(b, "agency_id"));
+		struct agency a;
+		json_t *areas = NULL;
+		rc = body_ok(r, b);
+		if (!rc && agency && (!token_is_uuid(agency) || api_agency_get(r, agency, &a)))
+			rc = api_fail(r, HV_EVALID, "agency_code", "is not the code of an agency");
+		if (!rc && !(areas = chain(r, json_string_value(json_object_get(b, "pcode")))))
+			rc = api_fail(r, HV_EVALID, "pcode", "is not a known administrative area");
+		if (rc)
+			rc = row_error(r, c.line);
+		json_array_append_new(rows, b);
+		json_array_append_new(chains, areas ? areas : json_null());
+		if (json_array_size(rows) > 20000 && !rc)
+			rc = api_fail(r, HV_EVALID, NULL, "import at most 20,000 services at a time");
+	}
+	csv_release(&c);
+	free(agencies);
+	struct audit_tx *tx = NULL;
+	if (!rc && !json_array_size(rows))
+		rc = api_fail(r, HV_EVALID, NULL, "the file holds no services");
+	if (!rc)
+		rc = api_tx_begin(r);
+	size_t i;
+	json_t *b;
+	json_array_foreach(rows, i, b) {
+		if (rc)
+			break;
+		struct service x;
+		char id[ID_LEN], *area_text = NULL;
+		token_uuid(id);
+		service_from(r, &x, id, b, json_array_get(chains, i), &area_text);
+		rc = store_service_put(r->st, &x, area_text, 0, &r->err);
+		free(area_text);
+		service_release(&x);
+	}
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "service.import", "service", NULL, NULL);
+	rc = api_tx_end(r, rc, tx);
+	if (!rc)
+		rc = api_reply(r, 201, json_pack("{s:I}", "imported", (json_int_t)json_array_size(rows)));
+	json_decref(rows);
+	json_decref(chains);
+	return rc;
 }

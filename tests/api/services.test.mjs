@@ -96,3 +96,46 @@ describe('services directory', { timeout: 60_000 }, () => {
     assert.equal(r.json.items.find((x) => x.name === 'District law office').distance, 'wider_area');
   });
 });
+
+describe('services directory: CSV import', { timeout: 60_000 }, () => {
+  let h, admin, cw;
+  before(async () => {
+    ({ h, admin } = await demoServer());
+    cw = await signIn(h.url, 'caseworker');
+  });
+  after(async () => { await h.cleanup(); });
+
+  const post = (c, text) => fetch(`${h.url}/api/v1/services/import`, {
+    method: 'POST', body: text,
+    headers: { 'content-type': 'text/csv; charset=utf-8', cookie: c.cookie, 'x-csrf-token': c.csrf, 'accept-language': 'en' },
+  }).then(async (r) => ({ status: r.status, json: await r.json() }));
+
+  it('imports every row or none, naming the first bad row and column', async () => {
+    const top = (await cw.get('/api/v1/locations')).json.items[0].pcode;
+    const good = [
+      'name,type,pcode,agency_code,languages,ages_min,ages_max,sexes,capacity,availability,phone,address,aaaq_quality',
+      `"Clinique juridique, Nord",legal_aid,${top},DSS,ar fr,10,17,female male,20,open,+000 555 0199,"Rue 1",4`,
+      `Centre d'écoute,mhpss,${top},,fr,,,,,waiting_list,,,`,
+    ].join('\n');
+    expectStatus({ status: (await post(cw, good)).status, text: '' }, 403, 'a caseworker may not import');
+    const bad = good.replace('legal_aid', 'witchcraft');
+    const b = await post(admin, bad);
+    assert.equal(b.status, 422);
+    assert.equal(b.json.error.field, 'type');
+    assert.match(b.json.error.message, /^row 2: /);
+    const unknownColumn = await post(admin, good.replace('capacity', 'colour'));
+    assert.equal(unknownColumn.status, 422);
+    assert.equal(unknownColumn.json.error.field, 'colour');
+    assert.equal((await cw.get('/api/v1/services')).json.total, 0, 'nothing was imported');
+    const ok = await post(admin, good);
+    assert.equal(ok.status, 201);
+    assert.equal(ok.json.imported, 2);
+    const found = await cw.get(`/api/v1/services?need=legal_aid&location=${top}&language=ar`);
+    assert.equal(found.json.items[0].name, 'Clinique juridique, Nord');
+    assert.deepEqual(found.json.items[0].ages, { min: 10, max: 17 });
+    assert.equal(found.json.items[0].aaaq.quality, 4);
+    const plain = await fetch(`${h.url}/api/v1/services/import`, { method: 'POST', body: good,
+      headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
+    assert.equal(plain.status, 415);
+  });
+});
