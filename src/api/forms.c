@@ -82,30 +82,17 @@ int api_locations_list(struct req *r)
 		return api_fail(r, HV_EVALID, "parent", "must be a p-code");
 	if (pcode && (!*pcode || !pcode_ok(pcode)))
 		return api_fail(r, HV_EVALID, "pcode", "must be a p-code");
-	json_t *items = json_array();
-	if (pcode) {
-		struct location l;
-		char next[32];
-		snprintf(next, sizeof next, "%s", pcode);
-		for (int depth = 0; *next && depth < 16 && !store_location_get(r->st, next, &l); depth++) {
-			json_array_insert_new(items, 0, location_json(&l, locale));
-			snprintf(next, sizeof next, "%s", l.parent);
-			free(l.names);
-		}
-		if (!json_array_size(items)) {
-			json_decref(items);
-			return api_fail(r, HV_ENOTFOUND, "pcode", "no such area");
-		}
-		return api_reply(r, 200, json_pack("{s:o}", "items", items));
-	}
 	struct location *l;
 	size_t n;
-	if (store_location_list(r->st, parent ? parent : "", &l, &n)) {
-		json_decref(items);
+	if (pcode ? store_location_chain(r->st, pcode, &l, &n) : store_location_list(r->st, parent ? parent : "", &l, &n))
 		return api_fail(r, HV_EIO, NULL, "storage error");
+	if (pcode && !n) {
+		location_list_free(l, n);
+		return api_fail(r, HV_ENOTFOUND, "pcode", "no such area");
 	}
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, location_json(&l[i], locale));
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) /* a chain is shown from the country down */
+		json_array_append_new(items, location_json(&l[pcode ? n - 1 - i : i], locale));
 	location_list_free(l, n);
 	return api_reply(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -36,19 +36,18 @@ static int in(const char *s, const char *const *list)
  * when pcode is not a known area. */
 static json_t *chain(struct req *r, const char *pcode)
 {
-	json_t *out = json_array();
-	char next[32];
-	snprintf(next, sizeof next, "%s", pcode);
-	struct location l;
-	for (int depth = 0; *next && depth < 16 && !store_location_get(r->st, next, &l); depth++) {
-		json_array_append_new(out, json_string(l.pcode));
-		snprintf(next, sizeof next, "%s", l.parent);
-		free(l.names);
-	}
-	if (!json_array_size(out)) {
-		json_decref(out);
+	struct location *l;
+	size_t n;
+	if (!pcode || store_location_chain(r->st, pcode, &l, &n))
+		return NULL;
+	if (!n) {
+		location_list_free(l, n);
 		return NULL;
 	}
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(out, json_string(l[i].pcode));
+	location_list_free(l, n);
 	return out;
 }
 

@@ -360,6 +360,8 @@ void config_list_free(struct config_doc *d, size_t n);
 
 int store_location_put(struct store *st, const struct location *l);
 int store_location_get(struct store *st, const char *pcode, struct location *out);
+/* pcode and every area above it, the area itself first (none when it is unknown). */
+int store_location_chain(struct store *st, const char *pcode, struct location **out, size_t *n);
 /* The children of parent ("" = the top level); every area when parent is NULL. */
 int store_location_list(struct store *st, const char *parent, struct location **out, size_t *n);
 void location_list_free(struct location *l, size_t n);

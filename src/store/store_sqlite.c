@@ -1537,6 +1537,17 @@ int store_location_get(struct store *st, const char *pcode, struct location *out
 	return rc;
 }
 
+int store_location_chain(struct store *st, const char *pcode, struct location **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "WITH RECURSIVE up(pcode, level, parent, names, depth) AS ("
+				   " SELECT pcode, level, parent, names, 0 FROM locations WHERE pcode = ?1"
+				   " UNION ALL SELECT l.pcode, l.level, l.parent, l.names, up.depth + 1 FROM locations l"
+				   " JOIN up ON l.pcode = up.parent WHERE up.depth < 16)"
+				   " SELECT pcode, level, parent, names FROM up ORDER BY depth");
+	bt(s, 1, pcode);
+	return collect(st, s, (void **)out, n, sizeof **out, location_row, location_list_free_v, "location chain");
+}
+
 int store_location_list(struct store *st, const char *parent, struct location **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, parent ? "SELECT pcode, level, parent, names FROM locations WHERE parent = ?1 ORDER BY pcode"
