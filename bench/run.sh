@@ -231,6 +231,10 @@ FIELDS300=$(node bench/case300.mjs "$BASE" "$TOKEN" "$TMP/case300.json")
 echo "document: $FIELDS300 filled fields, $(stat -c %s "$TMP/case300.json") bytes"
 BENCH_CASE300=$TMP/case300.json wrk_run create300 "$BASE" "$BENCH/create300.lua" "$HPID"
 settle "$HPID"
+log "Haven: POST /api/v1/screenings (the frontline tool, random answers)"
+node bench/screening_bodies.mjs "$BASE" "$TOKEN" 200 "$TMP/screenings.txt"
+BENCH_SCREENINGS=$TMP/screenings.txt wrk_run screening "$BASE" "$BENCH/screening.lua" "$HPID"
+settle "$HPID"
 log "Haven: GET /api/v1/services over ${SERVICES:-10000} services (bench/services_seed.mjs)"
 ASESSION=$(curl -fsS -c "$JAR.admin" -H 'Content-Type: application/json' \
 	-d '{"username":"admin","password":"haven-demo"}' "$BASE/api/v1/session")
@@ -274,6 +278,7 @@ SR=$(line search)
 CR=$(line create)
 C3=$(line create300)
 SV=$(line services)
+SC=$(line screening)
 READ_PCT=$(pct "$(jget "$RD" rps)" "$(jget "$HC" rps)")
 WRITE_PCT=$(pct "$(jget "$CR" rps)" "$STORAGE_TPS")
 SEARCH_P99=$(jget "$SR" p99_ms)
@@ -298,6 +303,7 @@ TABLE=$(
 	row "Haven POST /api/v1/cases" "$CR" "${SERVER_CPU_PCT[create]}%"
 	row "Haven POST /api/v1/cases, ${FIELDS300} filled fields" "$C3" "${SERVER_CPU_PCT[create300]}%"
 	row "Haven GET /api/v1/services (need + place), ${SERVICES:-10000} services" "$SV" "${SERVER_CPU_PCT[services]}%"
+	row "Haven POST /api/v1/screenings (frontline tool)" "$SC" "${SERVER_CPU_PCT[screening]}%"
 	row "HTTP ceiling: nginx, same ${BODY_BYTES}-byte body and headers" "$HC" "-"
 	printf '| Storage ceiling: case-create transaction loop, 1 thread | %s tx/s | - | - | - | - |\n' "$STORAGE_TPS"
 	echo
@@ -308,6 +314,7 @@ TABLE=$(
 	echo "| Search p99 | < 50 ms | ${SEARCH_P99} ms | $(verdict "$G_SEARCH") |"
 	echo "| Validate and save a ${FIELDS300}-field case, p99 | (reported) | $(jget "$C3" p99_ms) ms at $(jget "$C3" rps) req/s | - |"
 	echo "| Services search over ${SERVICES:-10000} providers, p99 | (reported) | $(jget "$SV" p99_ms) ms at $(jget "$SV" rps) req/s | - |"
+	echo "| Screenings at ${CONNS} connections | (reported) | $(jget "$SC" rps) screenings/s, p99 $(jget "$SC" p99_ms) ms | - |"
 	echo "| Server peak RSS (VmHWM) | < 64 MB | ${HWM_MB} MB (after GET $(mb "${HWM_AFTER[read]}"), search $(mb "${HWM_AFTER[search]}"), create $(mb "${HWM_AFTER[create]}") MB) | $(verdict "$G_RSS") |"
 )
 
