@@ -492,11 +492,6 @@ int records_insert(struct req *r, struct record *rec, const json_t *doc)
 	return rc;
 }
 
-int records_reply_created(struct req *r, const struct record *rec, const json_t *doc)
-{
-	return reply_doc(r, 201, rec, doc);
-}
-
 int api_cases_create(struct req *r)
 {
 	struct scope sc;

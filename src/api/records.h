@@ -19,10 +19,9 @@ int records_reply(struct req *r, int status, const struct record *rec);
 /* Creating a record of r->rtype from data: prepare (the record and its document, checked
  * against the forms; outside any transaction) fills rec and *doc (the caller releases both),
  * then insert writes it, its history, links and first tasks inside the caller's write
- * transaction. records_reply_created answers 201 with it. */
+ * transaction. */
 int records_prepare(struct req *r, const json_t *data, struct record *rec, json_t **doc);
 int records_insert(struct req *r, struct record *rec, const json_t *doc);
-int records_reply_created(struct req *r, const struct record *rec, const json_t *doc);
 /* Brings a record's tasks up to date in the caller's transaction: the alerts a write from
  * before (NULL: not a write of the document) to doc raises, the stage rules of entered (when
  * the record has just entered that stage, else NULL) and the document's row rules. */

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const record_summary_fields[] = {"name_first", "name_last", "sex", "risk_level", NULL};
-
 /* RFC 7396: objects merge recursively, null removes, anything else replaces. */
 static void merge(json_t *target, const json_t *patch)
 {

@@ -18,7 +18,5 @@ int record_search_key(const json_t *doc, const char *display_id, struct buf *key
  * its document. With name_hidden the names go to the hidden index only (see store.h). */
 struct record;
 void record_derive(struct record *rec, const json_t *doc, int name_hidden);
-/* The field names, for the list of fields a summary includes. */
-extern const char *const record_summary_fields[];
 
 #endif

@@ -456,11 +456,6 @@ json_t *schema_form_versions(const struct schema *s, const char *type)
 	return v;
 }
 
-size_t schema_screen_count(const struct schema *s)
-{
-	return s->ntools;
-}
-
 const struct screen *schema_screen_at(const struct schema *s, size_t i, const json_t **def, int *version)
 {
 	if (i >= s->ntools)

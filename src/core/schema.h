@@ -32,8 +32,8 @@ void schema_free(struct schema *s);
 /* NULL when the record type has no forms / no workflow. */
 const struct formset *schema_formset(const struct schema *s, const char *record_type);
 const struct workflow *schema_workflow(const struct schema *s, const char *record_type);
-/* The screening and risk tools, in name order; NULL when there is no tool id. */
-size_t schema_screen_count(const struct schema *s);
+/* The screening and risk tools: the i-th (NULL past the last), or the one named id (NULL when
+ * there is none), with its definition and stored version. */
 const struct screen *schema_screen_at(const struct schema *s, size_t i, const json_t **def, int *version);
 const struct screen *schema_screen(const struct schema *s, const char *id, const json_t **def, int *version);
 /* {"form id": version, ...} of a record type's forms, new reference. */

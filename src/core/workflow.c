@@ -192,11 +192,6 @@ const char *workflow_initial(const struct workflow *w)
 	return w->initial;
 }
 
-int workflow_has_stage(const struct workflow *w, const char *s)
-{
-	return s && stage(w, s) != NULL;
-}
-
 int workflow_is_closed(const struct workflow *w, const char *s)
 {
 	return json_is_true(json_object_get(stage(w, s), "closed"));

@@ -27,8 +27,7 @@ void workflow_free(struct workflow *w);
 const json_t *workflow_def(const struct workflow *w);
 const char *workflow_record_type(const struct workflow *w);
 const char *workflow_initial(const struct workflow *w);
-/* Whether stage exists / is a closed stage. */
-int workflow_has_stage(const struct workflow *w, const char *stage);
+/* Whether stage is a closed stage. */
 int workflow_is_closed(const struct workflow *w, const char *stage);
 
 struct transition {
