@@ -30,24 +30,6 @@ static int need(struct req *r, const char *action)
 	return perm_allows(&r->user, action) ? 0 : api_fail(r, HV_EFORBID, NULL, "your role may not do this");
 }
 
-/* A required or optional string member of at most max characters. */
-static int str_member(struct req *r, const json_t *b, const char *key, int required, size_t max, const char **out)
-{
-	json_t *v = json_object_get(b, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return required ? api_fail(r, HV_EVALID, key, "is required") : 0;
-	if (!json_is_string(v))
-		return api_fail(r, HV_EVALID, key, "must be a string");
-	const char *s = json_string_value(v);
-	if (!text_valid_utf8(s, json_string_length(v)) || text_codepoints(s) > max)
-		return api_fail(r, HV_EVALID, key, "must be valid text of at most %zu characters", max);
-	if (required && !*s)
-		return api_fail(r, HV_EVALID, key, "must not be empty");
-	*out = s;
-	return 0;
-}
-
 /* ---- agencies ---------------------------------------------------------------------------- */
 
 static json_t *agency_json(const struct agency *a)
@@ -83,14 +65,14 @@ int api_agencies_create(struct req *r)
 	struct agency a = {0};
 	rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
-		rc = str_member(r, b, "name", 1, 200, &name);
+		rc = api_text_member(r, b, "name", 1, 200, &name);
 	if (!rc)
-		rc = str_member(r, b, "type", 1, 31, &type);
+		rc = api_text_member(r, b, "type", 1, 31, &type);
 	if (!rc && !one_of(type, agency_types))
 		rc = api_fail(r, HV_EVALID, "type", "must be one of social_services, ngo, police, border, "
 						    "immigration, justice, health, education, shelter, other");
 	if (!rc)
-		rc = str_member(r, b, "code", 0, 4, &code);
+		rc = api_text_member(r, b, "code", 0, 4, &code);
 	if (!rc && code && !id_agency_code_valid(code))
 		rc = api_fail(r, HV_EVALID, "code", "must be 2 to 4 upper-case letters or digits");
 	if (!rc) {
@@ -167,18 +149,18 @@ int api_users_get(struct req *r)
 static int user_fields(struct req *r, const json_t *b, struct user *u)
 {
 	const char *role, *agency_id, *full_name, *locale;
-	int rc = str_member(r, b, "role", 0, 31, &role);
+	int rc = api_text_member(r, b, "role", 0, 31, &role);
 	if (!rc && role && !perm_role_exists(role))
 		rc = api_fail(r, HV_EVALID, "role", "must be one of %s", perm_roles());
 	if (!rc)
-		rc = str_member(r, b, "agency_id", 0, 36, &agency_id);
+		rc = api_text_member(r, b, "agency_id", 0, 36, &agency_id);
 	struct agency a;
 	if (!rc && agency_id && store_agency_get(r->st, agency_id, &a))
 		rc = api_fail(r, HV_EVALID, "agency_id", "no such agency");
 	if (!rc)
-		rc = str_member(r, b, "full_name", 0, 200, &full_name);
+		rc = api_text_member(r, b, "full_name", 0, 200, &full_name);
 	if (!rc)
-		rc = str_member(r, b, "locale", 0, 15, &locale);
+		rc = api_text_member(r, b, "locale", 0, 15, &locale);
 	if (!rc && locale && !account_locale_valid(locale))
 		rc = api_fail(r, HV_EVALID, "locale", "must be a language tag such as en, ar or fr-CA");
 	if (rc)
@@ -208,11 +190,11 @@ int api_users_create(struct req *r)
 	char hash[PASSWORD_HASH_MAX];
 	rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
-		rc = str_member(r, b, "username", 1, 64, &username);
+		rc = api_text_member(r, b, "username", 1, 64, &username);
 	if (!rc && !account_username_valid(username))
 		rc = api_fail(r, HV_EVALID, "username", "use 2-64 lower-case letters, digits, '.', '_', '-' or '@'");
 	if (!rc)
-		rc = str_member(r, b, "password", 1, 1024, &password);
+		rc = api_text_member(r, b, "password", 1, 1024, &password);
 	if (!rc)
 		rc = password_policy(password, username, "password", &r->err);
 	if (!rc && !json_object_get(b, "role"))
@@ -287,7 +269,7 @@ int api_users_patch(struct req *r)
 	if (!rc && json_is_true(disabled) && !strcmp(u.id, r->user.id))
 		rc = api_fail(r, HV_ECONFLICT, "disabled", "you cannot disable your own account");
 	if (!rc)
-		rc = str_member(r, b, "password", 0, 1024, &password);
+		rc = api_text_member(r, b, "password", 0, 1024, &password);
 	if (!rc && password)
 		rc = password_policy(password, u.username, "password", &r->err);
 	if (!rc && password && password_hash(password, hash))

@@ -80,9 +80,18 @@ int api_page(struct req *r, const json_t *obj, int *page, int *per);
 int api_locale(struct req *r, const char **out);
 /* The version of If-Match ("3", W/"3"): 0, or 428 without one, 400 when malformed. */
 int api_if_match(struct req *r, int64_t *version);
+/* A required or optional string member key of b, valid UTF-8 of at most max characters (a
+ * required one not empty): 0 with *out (NULL when absent), or a 422 naming key. */
+int api_text_member(struct req *r, const json_t *b, const char *key, int required, size_t max, const char **out);
 json_t *api_time(int64_t t);
+/* Whether s is one of the strings of the NULL-terminated list (NULL s: no). */
+int api_one_of(const char *s, const char *const *list);
 json_t *api_user_json(const struct user *u);
 json_t *api_userref_json(const struct userref *u);
+/* {"id","username","full_name"} of user id, and {"id","name","code","type"} of agency id (empty
+ * names when unknown). */
+json_t *api_userref(struct req *r, const char *id);
+json_t *api_agencyref(struct req *r, const char *id);
 /* An agency by id, from a small in-process cache (agencies cannot change in this round:
  * there is no update endpoint, so entries never go stale). 0 or -HV_ENOTFOUND. */
 int api_agency_get(struct req *r, const char *id, struct agency *out);
@@ -107,7 +116,9 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	X(config_create) X(config_get) X(config_put) X(lookups_list) X(locations_list)                \
 	X(attachments_create) X(attachments_get) X(screening_tools) X(screenings_create)                 \
 	X(screenings_get) X(cases_screenings) X(services_search) X(services_get) X(services_create)       \
-	X(services_put) X(services_import)
+	X(services_put) X(services_import) X(consents_create) X(consents_list) X(consents_withdraw)          \
+	X(referrals_create) X(case_referrals) X(referrals_list) X(referrals_get) X(referrals_patch)          \
+	X(transfers_create) X(transfers_request) X(transfers_list) X(transfers_get) X(transfers_patch)
 #define API_DECL(name) int api_##name(struct req *r);
 API_HANDLERS(API_DECL)
 #undef API_DECL

@@ -130,21 +130,6 @@ int records_may(struct req *r, const char *verb, const struct record *rec)
 
 /* ---- JSON shapes ------------------------------------------------------------------------- */
 
-static json_t *userref(struct req *r, const char *id)
-{
-	struct userref u = {0};
-	snprintf(u.id, sizeof u.id, "%s", id);
-	store_userref_get(r->st, id, &u);
-	return api_userref_json(&u);
-}
-
-static json_t *agencyref(struct req *r, const char *id)
-{
-	struct agency a = {0};
-	api_agency_get(r, id, &a);
-	return json_pack("{s:s,s:s,s:s}", "id", id, "name", a.name, "code", a.code);
-}
-
 /* The document as this user may see it: derived values in, fields the role may not read out
  * (their names appended to hidden, when given). doc is the parsed document when the caller
  * has it (a write): parsing a large one again costs more than the rest of the reply. */
@@ -252,7 +237,7 @@ static int sync_links(struct req *r, const struct record *rec, const json_t *doc
 
 /* The notices the record's workflow shows while their condition holds on the whole record
  * (e.g. "victim: the non-punishment principle applies"), in the reader's language. */
-static json_t *notices_json(struct req *r, const json_t *full)
+json_t *records_notices(struct req *r, const json_t *full)
 {
 	const struct workflow *wf = schema_workflow(r->conf->schema, r->rtype);
 	json_t *out = json_array();
@@ -271,7 +256,7 @@ static json_t *case_json(struct req *r, const struct record *rec, const json_t *
 	json_t *hidden = json_array();
 	/* The whole record for the notices, then the part this reader may see. */
 	json_t *full = record_output(doc ? json_copy((json_t *)doc) : json_loads(rec->data, 0, NULL));
-	json_t *notices = notices_json(r, full);
+	json_t *notices = records_notices(r, full);
 	json_t *data = visible_data(r, rec, full, hidden);
 	json_decref(full);
 	struct userref *as;
@@ -287,7 +272,7 @@ static json_t *case_json(struct req *r, const struct record *rec, const json_t *
 	json_t *versions = json_loads(rec->form_versions ? rec->form_versions : "{}", 0, NULL);
 	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", rec->id,
 			 "type", rec->type, "display_id", rec->display_id, "version", (json_int_t)rec->version, "owner",
-			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "assigned", assigned,
+			 api_userref(r, rec->owner_id), "agency", api_agencyref(r, rec->agency_id), "assigned", assigned,
 			 "status", rec->status, "stage", rec->stage, "created_by", rec->created_by, "created_at",
 			 api_time(rec->created_at), "updated_at", api_time(rec->updated_at), "data", data,
 			 "hidden_fields", hidden, "form_versions", versions ? versions : json_object(),
@@ -308,7 +293,7 @@ static json_t *summary_json(struct req *r, const struct record *rec)
 	json_decref(full);
 	return json_pack("{s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "id", rec->id, "display_id", rec->display_id,
 			 "version", (json_int_t)rec->version, "status", rec->status, "stage", rec->stage, "owner",
-			 userref(r, rec->owner_id), "agency", agencyref(r, rec->agency_id), "updated_at",
+			 api_userref(r, rec->owner_id), "agency", api_agencyref(r, rec->agency_id), "updated_at",
 			 api_time(rec->updated_at), "data", data, "hidden_fields", hidden);
 }
 
@@ -489,6 +474,25 @@ int records_insert(struct req *r, struct record *rec, const json_t *doc)
 	if (!rc)
 		rc = records_tasks_sync(r, rec, empty, doc, rec->stage);
 	json_decref(empty);
+	return rc;
+}
+
+int records_write_derived(struct req *r, struct record *rec, const json_t *values, const char *action)
+{
+	json_t *before = json_loads(rec->data, 0, NULL), *doc = json_deep_copy(before);
+	record_apply(doc, values);
+	int rc = 0;
+	if (!json_equal(before, doc)) {
+		int64_t expected = rec->version;
+		rec->version++;
+		rec->updated_at = clock_now();
+		record_derive(rec, doc, rec->name_hidden);
+		rc = store_record_update(r->st, rec, expected, &r->err);
+		if (!rc)
+			rc = history_diff(r, rec, before, doc, action);
+	}
+	json_decref(before);
+	json_decref(doc);
 	return rc;
 }
 

@@ -22,6 +22,13 @@ int records_reply(struct req *r, int status, const struct record *rec);
  * transaction. */
 int records_prepare(struct req *r, const json_t *data, struct record *rec, json_t **doc);
 int records_insert(struct req *r, struct record *rec, const json_t *doc);
+/* The notices of r->rtype's workflow that hold on full (the whole record as record_output
+ * gives it), in the reader's language: [{"id","message"}]. */
+json_t *records_notices(struct req *r, const json_t *full);
+/* Sets the fields Haven derives (values: field -> value, null removes) in the caller's write
+ * transaction, bypassing the forms' read-only rule; a change is a new version with history
+ * rows of action. rec is updated (version, data). */
+int records_write_derived(struct req *r, struct record *rec, const json_t *values, const char *action);
 /* Brings a record's tasks up to date in the caller's transaction: the alerts a write from
  * before (NULL: not a write of the document) to doc raises, the stage rules of entered (when
  * the record has just entered that stage, else NULL) and the document's row rules. */

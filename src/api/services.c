@@ -146,9 +146,8 @@ static json_t *service_json(struct req *r, const struct service *x, int ranked)
 		data = json_object();
 	struct agency a = {0};
 	api_agency_get(r, x->agency_id, &a);
-	/* Where a shelter is, is told to those who bring a child there, and to its own agency. */
-	int see_address = !strcmp(r->user.agency_id, x->agency_id) || !strcmp(r->user.role, "caseworker") ||
-			  !strcmp(r->user.role, "supervisor");
+	/* Where a shelter is, is told to those who refer children there, and to its own agency. */
+	int see_address = !strcmp(r->user.agency_id, x->agency_id) || perm_allows(&r->user, "case.refer");
 	if (!see_address && json_object_get(data, "address")) {
 		json_object_del(data, "address");
 		json_object_set_new(data, "address_hidden", json_true());

@@ -5,9 +5,11 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/text.h"
 #include "sec/audit.h"
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 int api_fail(struct req *r, int code, const char *field, const char *fmt, ...)
@@ -205,4 +207,45 @@ int api_locale(struct req *r, const char **out)
 		return 0;
 	}
 	return api_fail(r, HV_EVALID, "locale", "must be one of en, fr, es, ar");
+}
+
+/* A required or optional string member of at most max characters. */
+int api_text_member(struct req *r, const json_t *b, const char *key, int required, size_t max, const char **out)
+{
+	json_t *v = json_object_get(b, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return required ? api_fail(r, HV_EVALID, key, "is required") : 0;
+	if (!json_is_string(v))
+		return api_fail(r, HV_EVALID, key, "must be a string");
+	const char *s = json_string_value(v);
+	if (!text_valid_utf8(s, json_string_length(v)) || text_codepoints(s) > max)
+		return api_fail(r, HV_EVALID, key, "must be valid text of at most %zu characters", max);
+	if (required && !*s)
+		return api_fail(r, HV_EVALID, key, "must not be empty");
+	*out = s;
+	return 0;
+}
+
+json_t *api_userref(struct req *r, const char *id)
+{
+	struct userref u = {0};
+	snprintf(u.id, sizeof u.id, "%s", id);
+	store_userref_get(r->st, id, &u);
+	return api_userref_json(&u);
+}
+
+json_t *api_agencyref(struct req *r, const char *id)
+{
+	struct agency a = {0};
+	api_agency_get(r, id, &a);
+	return json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", a.name, "code", a.code, "type", a.type);
+}
+
+int api_one_of(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
 }

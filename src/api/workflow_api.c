@@ -135,7 +135,9 @@ static json_t *task_json(struct req *r, const struct task *t, const char *today)
 	/* A plan row's own text, when the role may read the subform it comes from. */
 	const char *sub = json_string_value(json_object_get(rule, "subform"));
 	const struct formset *fs = records_formset(r);
-	int title_ok = sub && fs && form_field_readable(fs, sub, r->user.role, NULL) && t->title && *t->title;
+	/* An event's task names the service or agency it is about, never the child. */
+	int title_ok = t->title && *t->title &&
+		       (json_object_get(rule, "on_event") || (sub && fs && form_field_readable(fs, sub, r->user.role, NULL)));
 	json_t *out = json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:O,s:s,s:s,s:b}", "id", t->id, "record", "id", t->record_id,
 				"display_id", t->display_id, "type", t->record_type, "rule", t->rule, "label", label,
 				"due_on", t->due_on, "status", t->status, "overdue",

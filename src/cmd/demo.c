@@ -1,7 +1,10 @@
-/* demo: the demo data of 'init --demo' — one agency, one user of each role and 50 synthetic
- * cases with names in several scripts. Every name here is invented; no real child's data. */
+/* demo: the demo data of 'init --demo' — a social services agency with one user of each role
+ * and 50 synthetic cases with names in several scripts, most with the child's consent on
+ * record, and a legal-aid NGO whose provider receives referrals to its two services. Every
+ * name here is invented; no real child's data. */
 #include "cmd.h"
 #include "base/clock.h"
+#include "core/consent.h"
 #include "core/id.h"
 #include "api/conf.h"
 #include "core/record.h"
@@ -24,11 +27,59 @@ int demo_seed(struct store *st, const char *admin_agency_id, int with_admin);
 
 static const struct {
 	const char *username, *role, *full_name;
+	int ngo; /* a user of the legal-aid NGO */
 } demo_users[] = {
-	{"supervisor", "supervisor", "Amina Supervisor"}, {"caseworker", "caseworker", "Daniel Caseworker"},
-	{"caseworker2", "caseworker", "Leila Caseworker"}, {"screener", "screener", "Samuel Screener"},
-	{"analyst", "analyst", "Priya Analyst"},          {"provider", "provider", "Tomas Provider"},
+	{"supervisor", "supervisor", "Amina Supervisor", 0}, {"caseworker", "caseworker", "Daniel Caseworker", 0},
+	{"caseworker2", "caseworker", "Leila Caseworker", 0}, {"screener", "screener", "Samuel Screener", 0},
+	{"analyst", "analyst", "Priya Analyst", 0},          {"provider", "provider", "Tomas Provider", 1},
 };
+
+/* The directory's demo services: (0) of the social services, (1) of the NGO. */
+static const struct {
+	const char *name, *type, *pcode, *languages, *data;
+	int ngo;
+} demo_services[] = {
+	{"Children's legal aid clinic", "legal_aid", "XD010101", "[\"en\",\"ar\",\"fr\"]",
+	 "{\"ages\":{\"min\":0,\"max\":17},\"availability\":\"open\",\"capacity\":40,"
+	 "\"contact\":{\"phone\":\"+000 555 0101\"},\"aaaq\":{\"availability\":4,\"accessibility\":4,\"acceptability\":5,\"quality\":4}}",
+	 1},
+	{"Safe house for children", "safe_shelter", "XD010201", "[\"en\",\"ar\"]",
+	 "{\"ages\":{\"min\":6,\"max\":17},\"availability\":\"waiting_list\",\"capacity\":12,"
+	 "\"address\":\"1 Demo Lane, Marrowen\",\"contact\":{\"phone\":\"+000 555 0102\"}}",
+	 1},
+	{"Psychosocial support team", "mhpss", "XD0101", "[\"en\",\"fr\",\"es\",\"ar\"]",
+	 "{\"ages\":{\"min\":0,\"max\":17},\"availability\":\"open\",\"contact\":{\"phone\":\"+000 555 0103\"}}", 0},
+};
+
+static int seed_services(struct store *st, const char *dss, const char *ngo)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof demo_services / sizeof *demo_services; i++) {
+		struct service x = {0};
+		struct location *chain;
+		size_t n;
+		token_uuid(x.id);
+		snprintf(x.agency_id, sizeof x.agency_id, "%s", demo_services[i].ngo ? ngo : dss);
+		snprintf(x.name, sizeof x.name, "%s", demo_services[i].name);
+		snprintf(x.type, sizeof x.type, "%s", demo_services[i].type);
+		snprintf(x.pcode, sizeof x.pcode, "%s", demo_services[i].pcode);
+		x.languages = (char *)demo_services[i].languages;
+		x.data = (char *)demo_services[i].data;
+		x.active = 1;
+		x.created_at = x.updated_at = clock_now();
+		if ((rc = store_location_chain(st, x.pcode, &chain, &n)))
+			break;
+		json_t *areas = json_array();
+		for (size_t k = 0; k < n; k++)
+			json_array_append_new(areas, json_string(chain[k].pcode));
+		location_list_free(chain, n);
+		char *text = json_dumps(areas, JSON_COMPACT);
+		rc = store_service_put(st, &x, text, 0, NULL);
+		free(text);
+		json_decref(areas);
+	}
+	return rc;
+}
 
 /* Invented first and last names by script: Latin, Arabic, Cyrillic, Amharic, Khmer, accents. */
 static const char *const firsts[] = {"Amal", "محمد", "Олег", "ሰላም", "សុខា", "José", "Fatima", "Ahmed",
@@ -43,10 +94,10 @@ static const char *const concerns[] = {"trafficking", "separated", "child_labour
 
 static json_t *demo_case(unsigned i)
 {
-	json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:[s],s:s,s:s}", "name_first", firsts[(i * 7) % 16],
+	json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:[s],s:[s],s:s}", "name_first", firsts[(i * 7) % 16],
 			      "name_last", lasts[(i * 5 + 3) % 14], "sex", sexes[i % 5], "risk_level", risks[i % 3],
 			      "nationality", nats[i % 8], "protection_concerns", concerns[i % 6],
-			      "consent_for_services", i % 4 ? "yes" : "unknown", "location_current", "Demo district");
+			      "location_current", "Demo district");
 	if (i % 3)
 		json_object_set_new(d, "age", json_integer(6 + i % 12));
 	else {
@@ -82,6 +133,34 @@ static int seed_tasks(struct store *st, const struct workflow *wf, const struct 
 	return rc;
 }
 
+/* Three cases in four have the child's assent to services and to sharing with providers, on
+ * record as a consent; the case's consent fields are derived from it as the API would. */
+static int demo_consent(unsigned i, const struct record *rec, json_t *doc, struct consent *out)
+{
+	struct consent c = {0};
+	char day[24];
+	if (i % 4 == 0)
+		return 0;
+	token_uuid(c.id);
+	snprintf(c.record_id, sizeof c.record_id, "%s", rec->id);
+	snprintf(c.giver, sizeof c.giver, "child");
+	snprintf(c.decision, sizeof c.decision, "given");
+	snprintf(c.method, sizeof c.method, "verbal");
+	clock_iso(rec->created_at, day, sizeof day);
+	snprintf(c.given_on, sizeof c.given_on, "%.10s", day);
+	c.purposes = "[\"services\",\"disclosure\",\"tracing\"]";
+	c.agencies = "[]";
+	c.data = "{}";
+	snprintf(c.created_by, sizeof c.created_by, "%s", rec->owner_id);
+	c.created_at = rec->created_at;
+	c.withdrawn = "[]";
+	json_t *values = consent_derive(&c, 1);
+	record_apply(doc, values);
+	json_decref(values);
+	*out = c;
+	return 1;
+}
+
 /* Every demo case passes the shipped forms, as a case entered through the API would. */
 static int seed_case(struct store *st, const struct schema *sc, unsigned i, const char *owner, const char *agency_id,
 		     const char *code)
@@ -114,9 +193,13 @@ static int seed_case(struct store *st, const struct schema *sc, unsigned i, cons
 	json_t *versions = schema_form_versions(sc, "case");
 	rec.form_versions = json_dumps(versions, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(versions);
+	struct consent consent;
+	int consented = demo_consent(i, &rec, doc, &consent);
 	record_derive(&rec, doc, form_field_restricted(fs, "name_first", view));
 	if (!rc)
 		rc = store_record_insert(st, &rec, NULL);
+	if (!rc && consented)
+		rc = store_consent_insert(st, &consent);
 	if (!rc)
 		rc = seed_tasks(st, schema_workflow(sc, "case"), &rec);
 	struct audit_event ev = {.client = "cli", .action = "case.create", .record_type = "case", .record_ids = rec.id};
@@ -136,14 +219,18 @@ static int seed_case(struct store *st, const struct schema *sc, unsigned i, cons
 
 int demo_seed(struct store *st, const char *admin_agency_id, int with_admin)
 {
-	char agency[ID_LEN], ids[sizeof demo_users / sizeof *demo_users][ID_LEN];
+	char agency[ID_LEN], ngo[ID_LEN], ids[sizeof demo_users / sizeof *demo_users][ID_LEN];
 	int rc = agency_create(st, "Demo Social Services", "social_services", "DSS", agency);
+	if (!rc)
+		rc = agency_create(st, "Demo Children's Legal Aid", "ngo", "DLA", ngo);
+	if (!rc)
+		rc = seed_services(st, agency, ngo);
 	if (!rc && with_admin)
 		rc = cmd_user_insert(st, "admin", DEMO_PASSWORD, "admin", admin_agency_id, "Demo Administrator", 0);
 	for (size_t i = 0; !rc && i < sizeof demo_users / sizeof *demo_users; i++) {
 		struct user u;
-		rc = cmd_user_insert(st, demo_users[i].username, DEMO_PASSWORD, demo_users[i].role, agency,
-				     demo_users[i].full_name, 0);
+		rc = cmd_user_insert(st, demo_users[i].username, DEMO_PASSWORD, demo_users[i].role,
+				     demo_users[i].ngo ? ngo : agency, demo_users[i].full_name, 0);
 		if (!rc)
 			rc = store_user_by_name(st, demo_users[i].username, &u, 0);
 		if (!rc)

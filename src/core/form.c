@@ -658,3 +658,27 @@ const char *form_field_type(const struct formset *fs, const char *name)
 	const struct field *f = find(fs, name);
 	return f ? type_names[f->type] : NULL;
 }
+
+int form_keep(const struct formset *fs, json_t *doc, const json_t *form_ids)
+{
+	json_t *keep = json_object();
+	size_t i, k;
+	json_t *id;
+	json_array_foreach(form_ids, i, id) {
+		for (k = 0; k < fs->n; k++)
+			if (json_is_string(id) && !strcmp(fs->forms[k]->id, json_string_value(id)))
+				for (size_t f = 0; f < fs->forms[k]->n; f++)
+					json_object_set_new(keep, fs->forms[k]->fields[f].name, json_true());
+	}
+	const char *key;
+	json_t *v, *tmp;
+	int removed = 0;
+	json_object_foreach_safe(doc, tmp, key, v) {
+		if (!json_object_get(keep, key)) {
+			json_object_del(doc, key);
+			removed++;
+		}
+	}
+	json_decref(keep);
+	return removed;
+}

@@ -62,6 +62,9 @@ int form_field_restricted(const struct formset *fs, const char *field, const jso
  * forms, which nobody reads — appending the names of those that held a value to hidden (a
  * JSON array, or NULL); returns how many were removed. */
 int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t *hidden);
+/* Removes from doc every field that is not on one of the forms form_ids (a JSON array of form
+ * ids) — what a referral shares; returns how many were removed. */
+int form_keep(const struct formset *fs, json_t *doc, const json_t *form_ids);
 /* Sets every calculated field in doc and view from its rules evaluated on view (the document
  * as conditions see it), or removes it when no rule holds. */
 void form_calculate(const struct formset *fs, json_t *doc, json_t *view);

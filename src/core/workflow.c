@@ -78,16 +78,37 @@ static const json_t *notice(const struct workflow *w, const char *id)
 	return NULL;
 }
 
+/* The events of referrals and transfers that a task rule may follow ("on_event"). */
+static const char *const events[] = {"referral_made", "referral_declined", "transfer_declined", NULL};
+
+static int event_known(const char *ev)
+{
+	for (const char *const *k = events; ev && *k; k++)
+		if (!strcmp(*k, ev))
+			return 1;
+	return 0;
+}
+
 static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 {
 	static const char *const keys[] = {"id",	  "on_stage",	 "due_days", "every_days", "until_days",
 					   "done_on_stage", "subform",	 "due_field", "title_field", "done_if",
-					   "when_set",	  "when_notice", "labels",   NULL};
+					   "when_set",	  "when_notice", "labels",   "on_event", NULL};
 	int rc = json_only_keys(t, keys, e);
 	if (rc)
 		return rc;
 	if (!json_is_string(json_object_get(t, "id")))
 		return err_set(e, HV_EINVAL, "tasks", "a task rule needs an id");
+	if (json_object_get(t, "on_event")) {
+		const json_t *due = json_object_get(t, "due_days");
+		if (!event_known(json_string_value(json_object_get(t, "on_event"))))
+			return err_set(e, HV_EINVAL, "tasks", "task %s: on_event is one of %s", json_string_value(json_object_get(t, "id")),
+				       "referral_made, referral_declined, transfer_declined");
+		if (!json_is_integer(due) || json_integer_value(due) < 0 || json_integer_value(due) > 3660)
+			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
+				       json_string_value(json_object_get(t, "id")), "due_days");
+		return 0;
+	}
 	if (json_object_get(t, "when_set")) { /* an alert: made when a write makes when_set hold */
 		const char *n = json_string_value(json_object_get(t, "when_notice"));
 		if (json_object_get(t, "when_notice") && (!n || !notice(w, n)))
@@ -359,4 +380,20 @@ int workflow_alerts(const struct workflow *w, const json_t *before, const json_t
 		snprintf(tw->ref, sizeof tw->ref, "%s", today);
 	}
 	return 0;
+}
+
+const char *workflow_event_task(const struct workflow *w, const char *event, const char *today, char due_on[11])
+{
+	size_t i;
+	json_t *t;
+	if (!event_known(event))
+		BUG("an unknown workflow event");
+	json_array_foreach(json_object_get(w->def, "tasks"), i, t) {
+		const char *ev = json_string_value(json_object_get(t, "on_event"));
+		if (ev && !strcmp(ev, event)) {
+			clock_date_add(today, (int)json_integer_value(json_object_get(t, "due_days")), due_on);
+			return json_string_value(json_object_get(t, "id"));
+		}
+	}
+	return NULL;
 }

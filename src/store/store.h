@@ -261,6 +261,70 @@ struct service_query {
 	int page, per;
 };
 
+/* A consent or refusal on a case (core/consent.h); purposes, agencies and withdrawn are JSON
+ * arrays, data holds the giver's name, a note and reasons (all owned). */
+struct consent {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char giver[16];
+	char decision[12];
+	char method[12];
+	char given_on[11];
+	char *purposes, *agencies, *withdrawn, *data;
+	int64_t withdrawn_at;
+	char withdrawn_by[ID_LEN];
+	char created_by[ID_LEN];
+	int64_t created_at;
+};
+
+/* A referral of a case to a service; share is a JSON array of form ids, data holds the note,
+ * the override reason and the provider's answers (owned). display_id and service_name are
+ * read with it. */
+struct referral {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char display_id[24];
+	char service_id[ID_LEN];
+	char service_name[801];
+	char to_agency_id[ID_LEN];
+	char from_agency_id[ID_LEN];
+	char referred_by[ID_LEN];
+	char referrer_role[32];
+	char status[20]; /* pending, accepted, declined, completed, cancelled, consent_withdrawn */
+	char respond_by[11];
+	char *share, *data;
+	int64_t version, created_at, updated_at;
+};
+
+/* Referrals to an agency (inbox), from an agency or by a user (sent), or of a case. */
+struct referral_query {
+	const char *record_id, *to_agency_id, *from_agency_id, *referred_by, *status;
+	int page, per;
+};
+
+/* A proposed hand-over of a case (kind "transfer") or a request for one ("request"). */
+struct transfer {
+	char id[ID_LEN];
+	char record_id[ID_LEN];
+	char display_id[24];
+	char kind[12];
+	char from_agency_id[ID_LEN];
+	char proposed_by[ID_LEN];
+	char to_agency_id[ID_LEN];
+	char to_user_id[ID_LEN]; /* "" = anyone entitled in to_agency */
+	char status[16];         /* pending, accepted, declined, cancelled */
+	char *data;              /* reason, override reason, the answer (owned) */
+	int64_t version, created_at, updated_at;
+};
+
+/* What awaits user_id's answer: transfers to them, or to receive_agency (when the user may
+ * receive for it); requests on cases they own, or of decide_agency. Or (proposed_by) what they
+ * proposed; or (record_id) a case's. */
+struct transfer_query {
+	const char *user_id, *receive_agency, *decide_agency, *proposed_by, *record_id, *status;
+	int page, per;
+};
+
 struct store;
 
 /* Lifecycle. store_open creates the file only when create is set. */
@@ -310,7 +374,7 @@ int store_expired_delete(struct store *st, int64_t idle_before, int64_t created_
 int store_record_insert(struct store *st, const struct record *r, struct err *e);
 int store_record_get(struct store *st, const char *id, struct record *out);
 int store_record_by_display_id(struct store *st, const char *display_id, struct record *out);
-/* Writes r (data, status, owner, search key...) if the stored version equals expected_version,
+/* Writes r (data, status, owner, agency, search key...) if the stored version equals expected_version,
  * storing r->version (caller sets it to expected + 1); -HV_ESTALE otherwise. */
 int store_record_update(struct store *st, const struct record *r, int64_t expected_version, struct err *e);
 int store_record_visible(struct store *st, const char *id, const struct scope *sc);
@@ -407,6 +471,35 @@ int store_service_search(struct store *st, const struct service_query *q, struct
 			 int64_t *total);
 void service_release(struct service *s);
 void service_list_free(struct service *s, size_t n);
+
+/* Consents. withdraw stores the new withdrawn list and data of c; cut ends what the consent
+ * allowed: referrals relying on it become consent_withdrawn, pending transfers cancelled. */
+int store_consent_insert(struct store *st, const struct consent *c);
+int store_consent_get(struct store *st, const char *id, struct consent *out);
+int store_consent_list(struct store *st, const char *record_id, struct consent **out, size_t *n);
+int store_consent_withdraw(struct store *st, const struct consent *c);
+int store_consent_use(struct store *st, const char *consent_id, const char *kind, const char *use_id);
+int store_consent_cut(struct store *st, const char *consent_id, int64_t at);
+void consent_release(struct consent *c);
+void consent_list_free(struct consent *c, size_t n);
+
+/* Referrals and transfers. update writes status, data and version = expected + 1 when the
+ * stored version is expected; -HV_ESTALE otherwise. */
+int store_referral_insert(struct store *st, const struct referral *x);
+int store_referral_get(struct store *st, const char *id, struct referral *out);
+int store_referral_update(struct store *st, const struct referral *x, int64_t expected);
+int store_referral_query(struct store *st, const struct referral_query *q, struct referral **out, size_t *n,
+			 int64_t *total);
+void referral_release(struct referral *x);
+void referral_list_free(struct referral *x, size_t n);
+
+int store_transfer_insert(struct store *st, const struct transfer *x);
+int store_transfer_get(struct store *st, const char *id, struct transfer *out);
+int store_transfer_update(struct store *st, const struct transfer *x, int64_t expected);
+int store_transfer_query(struct store *st, const struct transfer_query *q, struct transfer **out, size_t *n,
+			 int64_t *total);
+void transfer_release(struct transfer *x);
+void transfer_list_free(struct transfer *x, size_t n);
 
 int store_attachment_insert(struct store *st, const struct attachment *a);
 /* Reads an attachment, with its bytes when with_data is set (free with attachment_release). */

@@ -745,7 +745,7 @@ int store_record_update(struct store *st, const struct record *r, int64_t expect
 	/* sort_name NULL: not re-derived by this change (assign, delete), keep the stored one. */
 	sqlite3_stmt *s = stmt(st, "UPDATE records SET status = ?2, risk_level = ?3, owner_id = ?4, version = ?5,"
 				   " updated_at = ?6, deleted = ?7, sort_name = coalesce(?8, sort_name), data = ?9,"
-				   " stage = ?11, name_hidden = ?12, form_versions = coalesce(?13, form_versions)"
+				   " stage = ?11, name_hidden = ?12, form_versions = coalesce(?13, form_versions), agency_id = ?14"
 				   " WHERE id = ?1 AND version = ?10");
 	bt(s, 1, r->id);
 	bt(s, 2, r->status);
@@ -760,6 +760,7 @@ int store_record_update(struct store *st, const struct record *r, int64_t expect
 	bt(s, 11, r->stage);
 	bi(s, 12, r->name_hidden);
 	bt(s, 13, r->form_versions);
+	bt(s, 14, r->agency_id);
 	int rc = run(st, s, e, "record");
 	if (rc)
 		return rc;
@@ -940,6 +941,10 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM tasks WHERE record_id = ?1",
 		"DELETE FROM attachments WHERE record_id = ?1",
 		"DELETE FROM screenings WHERE record_id = ?1",
+		"DELETE FROM consent_uses WHERE consent_id IN (SELECT id FROM consents WHERE record_id = ?1)",
+		"DELETE FROM consents WHERE record_id = ?1",
+		"DELETE FROM referrals WHERE record_id = ?1",
+		"DELETE FROM transfers WHERE record_id = ?1",
 		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
@@ -2135,4 +2140,376 @@ int store_service_search(struct store *st, const struct service_query *q, struct
 	buf_release(&rank);
 	buf_release(&in);
 	return rc;
+}
+
+/* ---- consents, referrals, transfers ------------------------------------------------------- */
+
+#define CONSENT_COLS "id, record_id, giver, decision, method, given_on, purposes, agencies, withdrawn, data," \
+		     " withdrawn_at, withdrawn_by, created_by, created_at"
+
+static void consent_row(sqlite3_stmt *s, void *p)
+{
+	struct consent *x = p;
+	memset(x, 0, sizeof *x);
+	cpy(s, 0, x->id, sizeof x->id);
+	cpy(s, 1, x->record_id, sizeof x->record_id);
+	cpy(s, 2, x->giver, sizeof x->giver);
+	cpy(s, 3, x->decision, sizeof x->decision);
+	cpy(s, 4, x->method, sizeof x->method);
+	cpy(s, 5, x->given_on, sizeof x->given_on);
+	x->purposes = dup(s, 6);
+	x->agencies = dup(s, 7);
+	x->withdrawn = dup(s, 8);
+	x->data = dup(s, 9);
+	x->withdrawn_at = ci(s, 10);
+	cpy(s, 11, x->withdrawn_by, sizeof x->withdrawn_by);
+	cpy(s, 12, x->created_by, sizeof x->created_by);
+	x->created_at = ci(s, 13);
+}
+
+void consent_release(struct consent *x)
+{
+	free(x->purposes);
+	free(x->agencies);
+	free(x->withdrawn);
+	free(x->data);
+	x->purposes = x->agencies = x->withdrawn = x->data = NULL;
+}
+
+void consent_list_free(struct consent *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		consent_release(&x[i]);
+	free(x);
+}
+
+static void consent_list_free_v(void *x, size_t n)
+{
+	consent_list_free(x, n);
+}
+
+int store_consent_insert(struct store *st, const struct consent *x)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO consents(id, record_id, giver, decision, method, given_on, purposes, agencies,"
+				   " withdrawn, data, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '[]', ?9, ?10, ?11)");
+	bt(s, 1, x->id);
+	bt(s, 2, x->record_id);
+	bt(s, 3, x->giver);
+	bt(s, 4, x->decision);
+	bt(s, 5, x->method);
+	bt(s, 6, x->given_on);
+	bt(s, 7, x->purposes);
+	bt(s, 8, x->agencies);
+	bt(s, 9, x->data);
+	bt(s, 10, x->created_by);
+	bi(s, 11, x->created_at);
+	return run(st, s, NULL, "consent");
+}
+
+int store_consent_get(struct store *st, const char *id, struct consent *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " CONSENT_COLS " FROM consents WHERE id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		consent_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_consent_list(struct store *st, const char *record_id, struct consent **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " CONSENT_COLS " FROM consents WHERE record_id = ?1 ORDER BY created_at, rowid");
+	bt(s, 1, record_id);
+	return collect(st, s, (void **)out, n, sizeof **out, consent_row, consent_list_free_v, "consent list");
+}
+
+int store_consent_withdraw(struct store *st, const struct consent *x)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE consents SET withdrawn = ?2, data = ?3, withdrawn_at = ?4, withdrawn_by = ?5 WHERE id = ?1");
+	bt(s, 1, x->id);
+	bt(s, 2, x->withdrawn);
+	bt(s, 3, x->data);
+	bi(s, 4, x->withdrawn_at);
+	bt(s, 5, x->withdrawn_by);
+	return run(st, s, NULL, "consent");
+}
+
+int store_consent_use(struct store *st, const char *consent_id, const char *kind, const char *use_id)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT OR IGNORE INTO consent_uses(consent_id, kind, use_id) VALUES (?1, ?2, ?3)");
+	bt(s, 1, consent_id);
+	bt(s, 2, kind);
+	bt(s, 3, use_id);
+	return run(st, s, NULL, "consent use");
+}
+
+int store_consent_cut(struct store *st, const char *consent_id, int64_t at)
+{
+	static const char *const sql[] = {
+		"UPDATE referrals SET status = 'consent_withdrawn', version = version + 1, updated_at = ?2"
+		" WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'referral')"
+		" AND status IN ('pending', 'accepted', 'completed')",
+		"UPDATE transfers SET status = 'cancelled', version = version + 1, updated_at = ?2,"
+		" data = json_set(data, '$.cancelled_because', 'consent_withdrawn')"
+		" WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'transfer') AND status = 'pending'",
+	};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof sql / sizeof *sql; i++) {
+		sqlite3_stmt *s = stmt(st, sql[i]);
+		bt(s, 1, consent_id);
+		bi(s, 2, at);
+		rc = run(st, s, NULL, "consent withdrawal");
+	}
+	return rc;
+}
+
+#define REFERRAL_COLS "x.id, x.record_id, r.display_id, x.service_id, s.name, x.to_agency_id, x.from_agency_id," \
+		      " x.referred_by, x.referrer_role, x.status, x.respond_by, x.share, x.data, x.version," \
+		      " x.created_at, x.updated_at"
+#define REFERRAL_FROM " FROM referrals x JOIN records r ON r.id = x.record_id JOIN services s ON s.id = x.service_id"
+
+static void referral_row(sqlite3_stmt *s, void *p)
+{
+	struct referral *x = p;
+	memset(x, 0, sizeof *x);
+	cpy(s, 0, x->id, sizeof x->id);
+	cpy(s, 1, x->record_id, sizeof x->record_id);
+	cpy(s, 2, x->display_id, sizeof x->display_id);
+	cpy(s, 3, x->service_id, sizeof x->service_id);
+	cpy(s, 4, x->service_name, sizeof x->service_name);
+	cpy(s, 5, x->to_agency_id, sizeof x->to_agency_id);
+	cpy(s, 6, x->from_agency_id, sizeof x->from_agency_id);
+	cpy(s, 7, x->referred_by, sizeof x->referred_by);
+	cpy(s, 8, x->referrer_role, sizeof x->referrer_role);
+	cpy(s, 9, x->status, sizeof x->status);
+	cpy(s, 10, x->respond_by, sizeof x->respond_by);
+	x->share = dup(s, 11);
+	x->data = dup(s, 12);
+	x->version = ci(s, 13);
+	x->created_at = ci(s, 14);
+	x->updated_at = ci(s, 15);
+}
+
+void referral_release(struct referral *x)
+{
+	free(x->share);
+	free(x->data);
+	x->share = x->data = NULL;
+}
+
+void referral_list_free(struct referral *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		referral_release(&x[i]);
+	free(x);
+}
+
+static void referral_list_free_v(void *x, size_t n)
+{
+	referral_list_free(x, n);
+}
+
+int store_referral_insert(struct store *st, const struct referral *x)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO referrals(id, record_id, service_id, to_agency_id, from_agency_id, referred_by,"
+				   " referrer_role, share, data, status, respond_by, version, created_at, updated_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+	bt(s, 1, x->id);
+	bt(s, 2, x->record_id);
+	bt(s, 3, x->service_id);
+	bt(s, 4, x->to_agency_id);
+	bt(s, 5, x->from_agency_id);
+	bt(s, 6, x->referred_by);
+	bt(s, 7, x->referrer_role);
+	bt(s, 8, x->share);
+	bt(s, 9, x->data);
+	bt(s, 10, x->status);
+	bt(s, 11, x->respond_by);
+	bi(s, 12, x->version);
+	bi(s, 13, x->created_at);
+	return run(st, s, NULL, "referral");
+}
+
+int store_referral_get(struct store *st, const char *id, struct referral *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REFERRAL_COLS REFERRAL_FROM " WHERE x.id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		referral_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_referral_update(struct store *st, const struct referral *x, int64_t expected)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE referrals SET status = ?2, data = ?3, version = ?4, updated_at = ?5 WHERE id = ?1 AND version = ?6");
+	bt(s, 1, x->id);
+	bt(s, 2, x->status);
+	bt(s, 3, x->data);
+	bi(s, 4, expected + 1);
+	bi(s, 5, x->updated_at);
+	bi(s, 6, expected);
+	int rc = run(st, s, NULL, "referral");
+	return !rc && sqlite3_changes(st->db) == 0 ? -HV_ESTALE : rc;
+}
+
+int store_referral_query(struct store *st, const struct referral_query *q, struct referral **out, size_t *n,
+			 int64_t *total)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REFERRAL_COLS REFERRAL_FROM " WHERE r.deleted = 0"
+				   " AND (?1 IS NULL OR x.record_id = ?1) AND (?2 IS NULL OR x.to_agency_id = ?2)"
+				   " AND (?3 IS NULL OR x.from_agency_id = ?3) AND (?4 IS NULL OR x.referred_by = ?4)"
+				   " AND (?5 IS NULL OR x.status = ?5) ORDER BY x.created_at DESC, x.rowid DESC LIMIT ?6 OFFSET ?7");
+	bt(s, 1, q->record_id);
+	bt(s, 2, q->to_agency_id);
+	bt(s, 3, q->from_agency_id);
+	bt(s, 4, q->referred_by);
+	bt(s, 5, q->status);
+	bi(s, 6, q->per);
+	bi(s, 7, (int64_t)(q->page - 1) * q->per);
+	int rc = collect(st, s, (void **)out, n, sizeof **out, referral_row, referral_list_free_v, "referral list");
+	if (rc)
+		return rc;
+	s = stmt(st, "SELECT count(*)" REFERRAL_FROM " WHERE r.deleted = 0"
+		     " AND (?1 IS NULL OR x.record_id = ?1) AND (?2 IS NULL OR x.to_agency_id = ?2)"
+		     " AND (?3 IS NULL OR x.from_agency_id = ?3) AND (?4 IS NULL OR x.referred_by = ?4)"
+		     " AND (?5 IS NULL OR x.status = ?5)");
+	bt(s, 1, q->record_id);
+	bt(s, 2, q->to_agency_id);
+	bt(s, 3, q->from_agency_id);
+	bt(s, 4, q->referred_by);
+	bt(s, 5, q->status);
+	if ((rc = one(st, s))) {
+		referral_list_free(*out, *n);
+		return rc;
+	}
+	*total = ci(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+#define TRANSFER_COLS "x.id, x.record_id, r.display_id, x.kind, x.from_agency_id, x.proposed_by, x.to_agency_id," \
+		      " x.to_user_id, x.status, x.data, x.version, x.created_at, x.updated_at"
+#define TRANSFER_FROM " FROM transfers x JOIN records r ON r.id = x.record_id"
+#define TRANSFER_WHERE                                                                                         \
+	" WHERE r.deleted = 0 AND (?6 IS NULL OR x.status = ?6) AND (?5 IS NULL OR x.record_id = ?5)"          \
+	" AND (?4 IS NULL OR x.proposed_by = ?4) AND (?1 IS NULL OR"                                             \
+	" (x.kind = 'transfer' AND (x.to_user_id = ?1 OR x.to_agency_id = ?2))"                                 \
+	" OR (x.kind = 'request' AND (r.owner_id = ?1 OR r.agency_id = ?3)))"
+
+static void transfer_row(sqlite3_stmt *s, void *p)
+{
+	struct transfer *x = p;
+	memset(x, 0, sizeof *x);
+	cpy(s, 0, x->id, sizeof x->id);
+	cpy(s, 1, x->record_id, sizeof x->record_id);
+	cpy(s, 2, x->display_id, sizeof x->display_id);
+	cpy(s, 3, x->kind, sizeof x->kind);
+	cpy(s, 4, x->from_agency_id, sizeof x->from_agency_id);
+	cpy(s, 5, x->proposed_by, sizeof x->proposed_by);
+	cpy(s, 6, x->to_agency_id, sizeof x->to_agency_id);
+	cpy(s, 7, x->to_user_id, sizeof x->to_user_id);
+	cpy(s, 8, x->status, sizeof x->status);
+	x->data = dup(s, 9);
+	x->version = ci(s, 10);
+	x->created_at = ci(s, 11);
+	x->updated_at = ci(s, 12);
+}
+
+void transfer_release(struct transfer *x)
+{
+	free(x->data);
+	x->data = NULL;
+}
+
+void transfer_list_free(struct transfer *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		transfer_release(&x[i]);
+	free(x);
+}
+
+static void transfer_list_free_v(void *x, size_t n)
+{
+	transfer_list_free(x, n);
+}
+
+int store_transfer_insert(struct store *st, const struct transfer *x)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO transfers(id, record_id, kind, from_agency_id, proposed_by, to_agency_id,"
+				   " to_user_id, data, status, version, created_at, updated_at)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)");
+	bt(s, 1, x->id);
+	bt(s, 2, x->record_id);
+	bt(s, 3, x->kind);
+	bt(s, 4, x->from_agency_id);
+	bt(s, 5, x->proposed_by);
+	bt(s, 6, x->to_agency_id);
+	bt(s, 7, x->to_user_id);
+	bt(s, 8, x->data);
+	bt(s, 9, x->status);
+	bi(s, 10, x->version);
+	bi(s, 11, x->created_at);
+	return run(st, s, NULL, "transfer"); /* -HV_ECONFLICT: one is already pending */
+}
+
+int store_transfer_get(struct store *st, const char *id, struct transfer *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " TRANSFER_COLS TRANSFER_FROM " WHERE x.id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		transfer_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_transfer_update(struct store *st, const struct transfer *x, int64_t expected)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE transfers SET status = ?2, data = ?3, version = ?4, updated_at = ?5 WHERE id = ?1 AND version = ?6");
+	bt(s, 1, x->id);
+	bt(s, 2, x->status);
+	bt(s, 3, x->data);
+	bi(s, 4, expected + 1);
+	bi(s, 5, x->updated_at);
+	bi(s, 6, expected);
+	int rc = run(st, s, NULL, "transfer");
+	return !rc && sqlite3_changes(st->db) == 0 ? -HV_ESTALE : rc;
+}
+
+static void transfer_bind(sqlite3_stmt *s, const struct transfer_query *q)
+{
+	bt(s, 1, q->user_id);
+	bt(s, 2, q->receive_agency);
+	bt(s, 3, q->decide_agency);
+	bt(s, 4, q->proposed_by);
+	bt(s, 5, q->record_id);
+	bt(s, 6, q->status);
+}
+
+int store_transfer_query(struct store *st, const struct transfer_query *q, struct transfer **out, size_t *n,
+			 int64_t *total)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " TRANSFER_COLS TRANSFER_FROM TRANSFER_WHERE
+				   " ORDER BY x.created_at DESC, x.rowid DESC LIMIT ?7 OFFSET ?8");
+	transfer_bind(s, q);
+	bi(s, 7, q->per);
+	bi(s, 8, (int64_t)(q->page - 1) * q->per);
+	int rc = collect(st, s, (void **)out, n, sizeof **out, transfer_row, transfer_list_free_v, "transfer list");
+	if (rc)
+		return rc;
+	s = stmt(st, "SELECT count(*)" TRANSFER_FROM TRANSFER_WHERE);
+	transfer_bind(s, q);
+	if ((rc = one(st, s))) {
+		transfer_list_free(*out, *n);
+		return rc;
+	}
+	*total = ci(s, 0);
+	sqlite3_reset(s);
+	return 0;
 }

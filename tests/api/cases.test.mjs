@@ -20,9 +20,6 @@ const FULL = {
   location_current: 'Приют «Надежда», комната 4',
   protection_concerns: ['separated', 'trafficking'],
   risk_level: 'high',
-  consent_for_services: 'yes',
-  disclosure_other_orgs: 'no',
-  consent_for_tracing: 'unknown',
 };
 
 function asValue(v) {

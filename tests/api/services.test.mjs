@@ -12,6 +12,9 @@ describe('services directory', { timeout: 60_000 }, () => {
     ({ h, admin } = await demoServer());
     cw = await signIn(h.url, 'caseworker');
     screener = await signIn(h.url, 'screener');
+    // The demo directory's own services are left out of what these tests compare.
+    const demo = new Set((await cw.get('/api/v1/services?per=100')).json.items.map((x) => x.id));
+    made.ours = (items) => items.filter((x) => !demo.has(x.id));
     // A sub-district, its district, its region and the country of the demo areas.
     const top = (await cw.get('/api/v1/locations')).json.items[0].pcode;
     const region = (await cw.get(`/api/v1/locations?parent=${top}`)).json.items[0].pcode;
@@ -37,19 +40,19 @@ describe('services directory', { timeout: 60_000 }, () => {
   it('a search by need and place ranks the same area first, then its parent, then the grandparent', async () => {
     const r = await cw.get(`/api/v1/services?need=legal_aid&location=${made.areas.sub}`);
     expectStatus(r, 200);
-    assert.deepEqual(r.json.items.map((s) => [s.name, s.distance]), [
+    assert.deepEqual(made.ours(r.json.items).map((s) => [s.name, s.distance]), [
       ['Sub-district paralegals', 'same_area'],
       ['District law office', 'parent_area'],
       ['Regional legal clinic', 'grandparent_area'],
       ['Far away lawyers', 'wider_area'],
       ['National hotline', 'wider_area'],
     ]);
-    assert.equal(r.json.total, 5, 'farther services come last, by name');
+    assert.equal(made.ours(r.json.items).length, 5, 'farther services come last, by name');
     const ar = await cw.get(`/api/v1/services?need=legal_aid&location=${made.areas.sub}&language=ar`);
-    assert.deepEqual(ar.json.items.map((s) => s.name), ['Sub-district paralegals', 'Regional legal clinic', 'Far away lawyers',
+    assert.deepEqual(made.ours(ar.json.items).map((s) => s.name), ['Sub-district paralegals', 'Regional legal clinic', 'Far away lawyers',
       'National hotline']);
     const all = await cw.get('/api/v1/services?need=legal_aid');
-    assert.equal(all.json.total, 5);
+    assert.equal(made.ours(all.json.items).length, 5);
   });
 
   it('bad searches are named', async () => {
@@ -98,10 +101,11 @@ describe('services directory', { timeout: 60_000 }, () => {
 });
 
 describe('services directory: CSV import', { timeout: 60_000 }, () => {
-  let h, admin, cw;
+  let h, admin, cw, demoCount;
   before(async () => {
     ({ h, admin } = await demoServer());
     cw = await signIn(h.url, 'caseworker');
+    demoCount = (await cw.get('/api/v1/services')).json.total;
   });
   after(async () => { await h.cleanup(); });
 
@@ -126,14 +130,15 @@ describe('services directory: CSV import', { timeout: 60_000 }, () => {
     const unknownColumn = await post(admin, good.replace('capacity', 'colour'));
     assert.equal(unknownColumn.status, 422);
     assert.equal(unknownColumn.json.error.field, 'colour');
-    assert.equal((await cw.get('/api/v1/services')).json.total, 0, 'nothing was imported');
+    assert.equal((await cw.get('/api/v1/services')).json.total, demoCount, 'nothing was imported');
     const ok = await post(admin, good);
     assert.equal(ok.status, 201);
     assert.equal(ok.json.imported, 2);
-    const found = await cw.get(`/api/v1/services?need=legal_aid&location=${top}&language=ar`);
-    assert.equal(found.json.items[0].name, 'Clinique juridique, Nord');
-    assert.deepEqual(found.json.items[0].ages, { min: 10, max: 17 });
-    assert.equal(found.json.items[0].aaaq.quality, 4);
+    const found = (await cw.get(`/api/v1/services?need=legal_aid&location=${top}&language=ar`)).json.items
+      .find((x) => x.name === 'Clinique juridique, Nord');
+    assert.ok(found, 'the imported service is found');
+    assert.deepEqual(found.ages, { min: 10, max: 17 });
+    assert.equal(found.aaaq.quality, 4);
     const plain = await fetch(`${h.url}/api/v1/services/import`, { method: 'POST', body: good,
       headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf } });
     assert.equal(plain.status, 415);

@@ -6,11 +6,18 @@ import assert from 'node:assert/strict';
 import { signIn, advanceClock, ADMIN_PASSWORD } from '../lib/haven.mjs';
 import { demoServer, createCase, expectStatus, expectError, userClient, uniqLetters } from './fixtures.mjs';
 
-// Enough for registration -> assessment: the registration and care forms' required fields.
+// Enough for registration -> assessment: the registration and care forms' required fields,
+// with the child's consent to services on record (consentTo), from which the case's
+// consent_for_services is derived.
 const REGISTERED = {
   name_first: 'Amara', sex: 'female', protection_concerns: ['trafficking'], risk_level: 'high',
-  consent_for_services: 'yes', care_arrangement: 'residential_care', care_unaccompanied_separated: 'unaccompanied',
+  care_arrangement: 'residential_care', care_unaccompanied_separated: 'unaccompanied',
 };
+
+async function consentTo(c, id) {
+  const r = await c.post(`/api/v1/cases/${id}/consents`, { giver: 'child', decision: 'given', method: 'verbal', purposes: ['services'] });
+  expectStatus(r, 201, 'consent');
+}
 
 async function move(c, id, to, status) {
   const r = await c.post(`/api/v1/cases/${id}/transitions`, { to });
@@ -66,6 +73,9 @@ describe('workflow', { timeout: 120_000 }, () => {
     const s = await createCase(screener, REGISTERED);
     expectError(await screener.post(`/api/v1/cases/${s.id}/transitions`, { to: 'assessment' }), 403, 'forbidden');
     await edit(cw, c.id, REGISTERED);
+    // Registration is complete only once consent to services is on record.
+    expectError(await cw.post(`/api/v1/cases/${c.id}/transitions`, { to: 'assessment' }), 422, 'validation_failed', 'consent_for_services');
+    await consentTo(cw, c.id);
     const moved = await move(cw, c.id, 'assessment', 200);
     assert.equal(moved.stage, 'assessment');
     // The history says so, and the assessment task is done; the case plan task is due.
@@ -110,6 +120,7 @@ describe('workflow', { timeout: 120_000 }, () => {
 
   it('a supervisor approves by making the move; the plan needs approval too', async () => {
     const c = await createCase(sup, REGISTERED);
+    await consentTo(sup, c.id);
     await move(sup, c.id, 'assessment', 200);
     await edit(sup, c.id, { need_date: new Date().toISOString().slice(0, 10), need_immediate_risk: 'no' });
     await move(sup, c.id, 'case_plan', 200);
