@@ -116,6 +116,8 @@ int api_transfers_create(struct req *r)
 		rc = api_text_member(r, b, "reason", 1, 2000, &why);
 	if (!rc)
 		rc = api_text_member(r, b, "override_reason", 0, 1000, &override);
+	if (override && !*override)
+		override = NULL;
 	int across = !rc && strcmp(to_agency, rec.agency_id);
 	if (!rc && !across && override)
 		rc = api_fail(r, HV_EVALID, "override_reason", "a transfer within the agency discloses nothing; no override is needed");
@@ -180,11 +182,16 @@ int api_transfers_request(struct req *r)
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
 		rc = api_tx_begin(r);
+	/* The consent that let the referral through ties the request too: withdrawn, it ends. */
+	char ids[2][ID_LEN];
+	size_t nids = 0;
+	if (!rc && consents_allowing(r, rec.id, r->user.agency_id, 0, ids, &nids) < 0)
+		rc = -HV_EIO;
 	if (!rc) {
 		json_t *data = json_pack("{s:s,s:s}", "reason", why, "referral_id", ref.id);
 		transfer_new(r, &x, &rec, "request", r->user.agency_id, r->user.id, data);
 		json_decref(data);
-		rc = insert(r, &x, NULL, 0);
+		rc = insert(r, &x, ids, nids);
 	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "transfer.request", "case", rec.id, NULL);
@@ -372,6 +379,13 @@ int api_transfers_patch(struct req *r)
 		rc = api_fail(r, HV_EVALID, "reason", "is required");
 	if (!rc && !strcmp(to, "accepted"))
 		rc = new_owner(r, &x, named, &owner);
+	/* Handing the case to the requesting agency discloses it: that needs consent now. */
+	char ids[2][ID_LEN];
+	size_t nids;
+	if (!rc && owner && !strcmp(x.kind, "request") && strcmp(x.to_agency_id, rec.agency_id) &&
+	    (rc = consents_allowing(r, rec.id, x.to_agency_id, 0, ids, &nids)) == 1)
+		rc = api_fail(r, HV_EVALID, "consent", "no recorded consent covers sharing the case with that agency; "
+						      "record it first, or a supervisor may transfer with an override reason");
 	if (!rc && x.version != expected)
 		rc = api_fail(r, HV_ESTALE, NULL, "the transfer was changed by someone else since version %lld; reload it",
 			      (long long)expected);
