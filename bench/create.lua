@@ -29,7 +29,7 @@ function request()
   local last = a:sub(1, 1):upper() .. a:sub(2) .. pick(syll) .. pick(syll)
   local body = string.format('{"data":{"name_first":"%s","name_last":"%s","sex":"%s","age":%d,' ..
     '"nationality":["%s"],"languages":["ar","en"],"protection_concerns":["%s","%s"],"risk_level":"%s",' ..
-    '"consent_for_services":"yes","consent_for_tracing":"unknown","location_current":"%s"}}',
+    '"location_current":"%s"}}',
     pick(firsts), last, pick(sexes), math.random(3, 17), pick(nats), pick(concerns), pick(concerns),
     pick(risks), pick(places))
   return wrk.format("POST", "/api/v1/cases", nil, body)
