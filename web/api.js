@@ -24,16 +24,16 @@ export class ApiError extends Error {
   }
 }
 
-async function once(method, path, body, headers) {
+async function once(method, path, body, headers, type) {
   // The server answers (error messages, task labels) in the language the UI shows.
   const h = { Accept: 'application/json', 'Accept-Language': lang(), ...headers };
-  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (body !== undefined) h['Content-Type'] = type || 'application/json';
   if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
   let r;
   try {
     r = await fetch(path, {
       method, headers: h, credentials: 'same-origin', cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : type ? body : JSON.stringify(body),
     });
   } catch {
     return { status: 0, json: null, headers: null };
@@ -46,10 +46,11 @@ async function once(method, path, body, headers) {
 
 // api('PATCH', '/api/v1/cases/x', {data}, {headers: {'If-Match': '"3"'}}) -> {status, json, headers}
 // Throws ApiError for any non-2xx answer. opts.noReauth: a 401 is returned as an error instead.
+// opts.type: the body is sent as it is, with this Content-Type (a CSV file), instead of as JSON.
 export async function api(method, path, body, opts = {}) {
   const headers = opts.headers || {};
   for (let attempt = 0; ; attempt++) {
-    const r = await once(method, path, body, headers);
+    const r = await once(method, path, body, headers, opts.type);
     if (r.status === 401 && !opts.noReauth && reauth && attempt < 3) {
       if (!pending) pending = reauth().finally(() => { pending = null; });
       await pending;

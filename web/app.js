@@ -14,13 +14,15 @@ import { auditTrail, canReadAudit } from './audit.js';
 import { dueTasks, seesTasks } from './tasks.js';
 import { formList, formEdit, fieldEdit, lookupEdit } from './admin_forms.js';
 import { screening, screenLink, mayScreen } from './screening.js';
+import { referralInbox, referralView, probeInbox } from './referrals.js';
+import { servicesScreen, serviceEdit } from './services.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
 
 const UUID = '([0-9a-fA-F-]{36})';
 const routes = [
-  [/^\/$/, (m, q) => (isAdmin() ? adminHome(m, q) : home(m, q))],
+  [/^\/$/, (m, q) => (isAdmin() ? adminHome(m, q) : !readsCases() ? otherHome(m, q) : home(m, q))],
   [/^\/cases$/, caseList],
   [/^\/cases\/new$/, (m, q) => caseForm(m, q, null)],
   [new RegExp(`^/cases/${UUID}$`), async (m, q, id) => { await caseView(m, q, id); screenLink(m, id); }],
@@ -47,9 +49,19 @@ const routes = [
   [/^\/admin\/lookups\/([a-z0-9_]+)$/, lookupEdit],
   [/^\/audit$/, auditTrail],
   [/^\/screening$/, screening],
+  [/^\/referrals$/, referralInbox],
+  [new RegExp(`^/referrals/${UUID}$`), referralView],
+  [/^\/services$/, servicesScreen],
+  [/^\/services\/new$/, (m, q) => serviceEdit(m, q, null)],
+  [new RegExp(`^/services/${UUID}$`), serviceEdit],
   [/^\/account\/password$/, (m) => passwordScreen(m, false)],
   [/^\/account\/tokens$/, tokensScreen],
 ];
+
+// Providers and analysts read no case records (config/roles.json): their home is the referral
+// inbox, or the services directory they maintain.
+const readsCases = () => !!state.user && !['provider', 'analyst'].includes(state.user.role);
+const otherHome = (el, query) => (state.receivesReferrals ? referralInbox(el, query) : servicesScreen(el, query));
 
 // The caseload (cases.js) draws the home page's heading; what is due goes right under it.
 async function home(el, query) {
@@ -110,13 +122,18 @@ function navLinks() {
   const links = [];
   if (u.role === 'admin') {
     links.push(['#/', t('nav.admin_home')], ['#/admin/users', t('nav.users')], ['#/admin/agencies', t('nav.agencies')],
-      ['#/admin/forms', t('nav.forms')]);
+      ['#/admin/forms', t('nav.forms')], ['#/services', t('nav.services')]);
+  } else if (!readsCases()) {
+    if (state.receivesReferrals) links.push(['#/referrals', t('nav.referrals')]);
+    links.push(['#/services', t('nav.services')]);
   } else {
     links.push(['#/', t('nav.caseload')], ['#/cases', t('nav.cases')], ['#/search', t('nav.search')]);
     if (canCreateCases()) links.push(['#/cases/new', t('nav.new_case')]);
     if (mayScreen()) links.push(['#/screening', t('nav.screening')]);
     if (mayBrowse('family')) links.push(['#/families', t('nav.families')]);
     if (mayBrowse('incident')) links.push(['#/incidents', t('nav.incidents')]);
+    if (state.receivesReferrals) links.push(['#/referrals', t('nav.referrals')]);
+    links.push(['#/services', t('nav.services')]);
   }
   if (canReadAudit()) links.push(['#/audit', t('nav.audit')]);
   links.push(['#/account/password', t('nav.password')], ['#/account/tokens', t('nav.tokens')]);
@@ -187,6 +204,8 @@ async function afterSignIn(json) {
   state.user = json.user;
   setCsrf(json.csrf_token);
   if (json.user.locale && !explicitLang) await setLang(json.user.locale);
+  // The referral inbox is in the navigation of whoever it answers (not a 403).
+  state.receivesReferrals = json.user.must_change_password ? false : (await probeInbox()) !== false;
   applyChromeText();
 }
 

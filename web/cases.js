@@ -1,6 +1,7 @@
 // cases.js: what only cases have: the caseload, the filtered case list, search (the query stays
 // in memory, never in the URL), notes, and assignment/sharing for supervisors. Creating, editing
-// and viewing a case are the shared record screens of records.js, with these panels added.
+// and viewing a case are the shared record screens of records.js, with these panels added
+// (and those of consent.js, referrals.js and transfers.js).
 import { h, clear } from './dom.js';
 import { t, lang, fmtDateTime, fmtDate } from './i18n.js';
 import { get, post } from './api.js';
@@ -13,6 +14,9 @@ import { loadSchema } from './schema.js';
 import { todayISO } from './formdata.js';
 import { childName, recordForm, recordView } from './records.js';
 import { stageBadge } from './workflow.js';
+import { consentPanel } from './consent.js';
+import { referralsPanel } from './referrals.js';
+import { transferPanel } from './transfers.js';
 
 const STATUS = ['open', 'closed'];
 const PER = 20;
@@ -131,6 +135,7 @@ export const caseForm = (el, query, id) => recordForm(el, query, 'case', id);
 export const caseView = (el, query, id) => recordView(el, query, 'case', id, {
   load: (cid, headers) => get(`/api/v1/cases/${cid}/notes`, { headers }),
   panels: async (c, notes) => [
+    ...await Promise.all([consentPanel(c), loadSchema('case').then((schema) => referralsPanel(c, schema)), transferPanel(c)]),
     c.access && c.access.can_assign ? await assignPanel(c) : null,
     notesPanel(c, notes.status === 'fulfilled' ? notes.value.json.items || [] : null, notes.reason),
   ].filter(Boolean),

@@ -232,7 +232,22 @@ function linksPanel(schema, c) {
 /* ---------- history ---------- */
 
 // History rows about the record rather than its forms.
-const RECORD_FIELDS = { stage: () => t('workflow.stage'), owner: () => t('case.owner'), assigned: () => t('case.assigned') };
+const RECORD_FIELDS = {
+  stage: () => t('workflow.stage'), owner: () => t('case.owner'), assigned: () => t('case.assigned'),
+  consents: () => t('consent.title'), referrals: () => t('referral.title'), transfers: () => t('transfer.title'),
+};
+// A consent, referral or transfer history row holds {decision, purposes, withdrawn} or
+// {service, status} or {status}: in words.
+function eventText(name, v) {
+  const purposes = (list) => fmtList((list || []).map((p) => t(`consent.purpose.${p}`)));
+  if (name === 'consents') {
+    if ((v.withdrawn || []).length) return `${t('consent.decision.withdrawn')}: ${purposes(v.withdrawn)}`;
+    return `${t(`consent.decision.${v.decision === 'refused' ? 'refused' : 'given'}`)}: ${purposes(v.purposes)}`;
+  }
+  const st = v.status && has(`${name === 'transfers' ? 'transfer' : 'referral'}.status.${v.status}`)
+    ? t(`${name === 'transfers' ? 'transfer' : 'referral'}.status.${v.status}`) : v.status || '';
+  return [v.service, st].filter(Boolean).join(' — ');
+}
 
 // One history entry per write: consecutive rows with the same time, user and action are one
 // change of several fields.
@@ -256,6 +271,7 @@ async function historyPanel(schema, rec, items, err) {
   for (const f of schema.fields()) if (Array.isArray(f.sensitive) && !f.sensitive.includes(role())) restricted.add(f.name);
   const value = (name, v) => {
     if (name === 'stage') return schema.stage(v).label;
+    if (['consents', 'referrals', 'transfers'].includes(name)) return v && typeof v === 'object' ? eventText(name, v) : '—';
     if ((v === null || v === undefined) && restricted.has(name)) return t('history.restricted');
     const f = schema.field(name);
     if (f && f.type === 'subform' && Array.isArray(v)) return t('history.entries', { n: v.length });

@@ -6,6 +6,7 @@ export const state = {
   user: null,
   search: { q: '', status: '', risk_level: '', mine: false, page: 1, result: null },
   accessReasons: new Map(),   // case id -> reason text (admins only)
+  receivesReferrals: false,   // GET /api/v1/referrals?box=inbox answers this user
 };
 
 export function navigate(hash) {

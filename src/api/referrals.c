@@ -439,6 +439,9 @@ int api_referrals_patch(struct req *r)
 		rc = api_text_member(r, b, "reason", 0, 2000, &why);
 	if (!rc)
 		rc = api_text_member(r, b, "services_given", 0, 2000, &given);
+	if (!rc && x.version != expected)
+		rc = api_fail(r, HV_ESTALE, NULL, "the referral was changed by someone else since version %lld; reload it",
+			      (long long)expected);
 	const struct move *mv = rc ? NULL : find_move(x.status, to);
 	if (!rc && !mv)
 		rc = api_fail(r, HV_ECONFLICT, "status", "a %s referral cannot become %s", x.status, to);
@@ -447,9 +450,6 @@ int api_referrals_patch(struct req *r)
 					: api_fail(r, HV_EFORBID, "status", "only the referring caseworker may do this");
 	if (!rc && mv->needs_reason && (!why || !*why))
 		rc = api_fail(r, HV_EVALID, "reason", "is required");
-	if (!rc && x.version != expected)
-		rc = api_fail(r, HV_ESTALE, NULL, "the referral was changed by someone else since version %lld; reload it",
-			      (long long)expected);
 	if (!rc) {
 		answer(r, &x, to, why, given);
 		rc = api_tx_begin(r);

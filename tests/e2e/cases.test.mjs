@@ -43,9 +43,8 @@ test('creates a case with an Arabic name and every kind of field', async () => {
   await f('location_current').fill('Reception centre 2');
   await tick('protection_concerns', 'unaccompanied', 'trafficking');
   await f('risk_level').selectOption('high');
-  await f('consent_for_services').selectOption('yes');
-  await f('disclosure_other_orgs').selectOption('no');
-  await f('consent_for_tracing').selectOption('unknown');
+  // Consent is recorded in the case page's Consent panel, never typed into the form.
+  for (const name of ['consent_for_services', 'disclosure_other_orgs', 'consent_for_tracing']) assert.equal(await f(name).count(), 0, name);
   await shot(page, 'case-form-desktop-en');
   await page.getByRole('button', { name: 'Save case' }).click();
   await page.waitForURL(caseHashRe);
@@ -66,9 +65,8 @@ test('creates a case with an Arabic name and every kind of field', async () => {
   assert.deepEqual([...d.languages].sort(), ['ar', 'en']);
   assert.equal(d.risk_level, 'high');
   assert.deepEqual([...d.protection_concerns].sort(), ['trafficking', 'unaccompanied']);
-  assert.equal(d.consent_for_services, 'yes');
-  assert.equal(d.disclosure_other_orgs, 'no');
-  assert.equal(d.consent_for_tracing, 'unknown');
+  assert.equal(d.consent_for_services, undefined);
+  assert.equal(d.disclosure_other_orgs, undefined);
 
   // The case view shows the name exactly as typed, after a full reload too.
   await page.reload();

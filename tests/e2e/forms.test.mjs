@@ -72,7 +72,6 @@ async function fillCase(page, lang) {
   await f(page, 'documents_withheld_by').fill(lang === 'ar' ? 'صاحب العمل' : "L'employeur");
   await f(page, 'protection_concerns').and(page.locator('[value="trafficking"]')).check();
   await f(page, 'risk_level').selectOption('high');
-  await f(page, 'consent_for_services').selectOption('yes');
   await noHorizontalScroll(page);
   await shot(page, `forms-registration-phone-${lang}`);
 

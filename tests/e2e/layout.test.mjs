@@ -17,10 +17,12 @@ before(async () => {
     sex: 'female', age: 15, nationality: ['SDN', 'ERI'], languages: ['ar', 'ti', 'en'],
     location_current: 'Transit centre on the northern road, block C, room 14', location_area: 'XD010101',
     protection_concerns: ['unaccompanied', 'trafficking', 'child_labour'], risk_level: 'high',
-    consent_for_services: 'yes', disclosure_other_orgs: 'unknown', consent_for_tracing: 'yes',
   } });
   assert.equal(r.status, 201, r.text);
   caseId = r.json.id;
+  const c = await api.post(`/api/v1/cases/${caseId}/consents`, { giver: 'child', decision: 'given', method: 'verbal',
+    purposes: ['services', 'tracing'], giver_name: 'Mariam', note: 'Assent given with a Tigrinya interpreter present.' });
+  assert.equal(c.status, 201, c.text);
   await api.post(`/api/v1/cases/${caseId}/notes`, { text: 'First contact at the transit centre; needs an interpreter for Tigre.' });
 });
 after(async () => { await browser?.close(); await srv?.cleanup(); });
@@ -78,6 +80,8 @@ const screens = () => [
   ['family-form', '/#/families/new'],
   ['incidents', '/#/incidents'],
   ['incident-form', '/#/incidents/new'],
+  ['referrals', '/#/referrals'],
+  ['services', '/#/services'],
   ['password', '/#/account/password'],
   ['tokens', '/#/account/tokens'],
 ];
@@ -91,7 +95,7 @@ for (const lang of ['en', 'ar']) {
       await page.goto(`${srv.url}${path}`);
       await settled(page);
       await noHorizontalScroll(page);
-      if (['caseload', 'case-form', 'case-view'].includes(name)) await shot(page, `${name}-phone-${lang}`);
+      if (['caseload', 'case-form', 'case-view', 'services'].includes(name)) await shot(page, `${name}-phone-${lang}`);
     }
     // The search results table, reflowed into cards.
     await page.goto(`${srv.url}/#/search`);
