@@ -17,14 +17,6 @@
 static const char *const agency_types[] = {"social_services", "ngo", "police", "border", "immigration",
 					   "justice", "health", "education", "shelter", "other", NULL};
 
-static int one_of(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 static int need(struct req *r, const char *action)
 {
 	return perm_allows(&r->user, action) ? 0 : api_fail(r, HV_EFORBID, NULL, "your role may not do this");
@@ -68,7 +60,7 @@ int api_agencies_create(struct req *r)
 		rc = api_text_member(r, b, "name", 1, 200, &name);
 	if (!rc)
 		rc = api_text_member(r, b, "type", 1, 31, &type);
-	if (!rc && !one_of(type, agency_types))
+	if (!rc && !api_one_of(type, agency_types))
 		rc = api_fail(r, HV_EVALID, "type", "must be one of social_services, ngo, police, border, "
 						    "immigration, justice, health, education, shelter, other");
 	if (!rc)

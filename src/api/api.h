@@ -84,6 +84,8 @@ int api_if_match(struct req *r, int64_t *version);
  * required one not empty): 0 with *out (NULL when absent), or a 422 naming key. */
 int api_text_member(struct req *r, const json_t *b, const char *key, int required, size_t max, const char **out);
 json_t *api_time(int64_t t);
+/* A string member key of b that is one of allowed (*out), or a 422 listing them. */
+int api_enum_member(struct req *r, const json_t *b, const char *key, const char *const *allowed, const char **out);
 /* Whether s is one of the strings of the NULL-terminated list (NULL s: no). */
 int api_one_of(const char *s, const char *const *list);
 json_t *api_user_json(const struct user *u);

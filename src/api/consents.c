@@ -16,19 +16,6 @@ static const char *const givers[] = {"child", "parent", "caregiver", "guardian",
 static const char *const decisions[] = {"given", "refused", NULL};
 static const char *const methods[] = {"verbal", "written", "other", NULL};
 
-int consents_enum(struct req *r, const json_t *b, const char *key, const char *const *allowed, const char **out)
-{
-	*out = json_string_value(json_object_get(b, key));
-	if (api_one_of(*out, allowed))
-		return 0;
-	struct buf list = BUF_INIT;
-	for (const char *const *a = allowed; *a; a++)
-		buf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
-	int rc = api_fail(r, HV_EVALID, key, "must be one of %s", list.p);
-	buf_release(&list);
-	return rc;
-}
-
 int consents_reload(struct req *r, struct record *rec)
 {
 	char id[ID_LEN];
@@ -101,14 +88,11 @@ static int derive(struct req *r, struct record *rec, const struct consent *c, co
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	json_t *values = consent_derive(all, n);
 	consent_list_free(all, n);
-	json_t *summary = json_pack("{s:s,s:s,s:o,s:o}", "id", c->id, "decision", c->decision, "purposes",
-				    json_loads(c->purposes, 0, NULL), "withdrawn", json_loads(c->withdrawn ? c->withdrawn : "[]", 0, NULL));
-	char *what = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(summary);
 	int rc = records_write_derived(r, rec, values, action);
-	if (!rc && store_history_insert(r->st, rec->id, clock_now(), r->user.id, action, "consents", NULL, what))
-		rc = api_fail(r, HV_EIO, NULL, "storage error");
-	free(what);
+	if (!rc)
+		rc = records_event(r, rec->id, action, "consents",
+				   json_pack("{s:s,s:s,s:o,s:o}", "id", c->id, "decision", c->decision, "purposes",
+					     json_loads(c->purposes, 0, NULL), "withdrawn", json_loads(c->withdrawn, 0, NULL)));
 	json_decref(values);
 	return rc;
 }
@@ -141,11 +125,11 @@ static int consent_body(struct req *r, const json_t *b, const struct record *rec
 	const char *on = json_string_value(json_object_get(b, "given_on"));
 	int rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
-		rc = consents_enum(r, b, "giver", givers, &giver);
+		rc = api_enum_member(r, b, "giver", givers, &giver);
 	if (!rc)
-		rc = consents_enum(r, b, "decision", decisions, &decision);
+		rc = api_enum_member(r, b, "decision", decisions, &decision);
 	if (!rc)
-		rc = consents_enum(r, b, "method", methods, &method);
+		rc = api_enum_member(r, b, "method", methods, &method);
 	if (!rc)
 		rc = string_set(r, purposes, "purposes", consent_purposes, 4);
 	if (!rc && !json_array_size(purposes))

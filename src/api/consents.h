@@ -1,6 +1,5 @@
 /* consents: what the consent API (consents.c) shares with referrals and transfers: finding
- * the consents that allow a disclosure, checking an enumerated member, and re-reading a
- * record inside a write transaction. */
+ * the consents that allow a disclosure, and re-reading a record inside a write transaction. */
 #ifndef HV_CONSENTS_H
 #define HV_CONSENTS_H
 #include "api.h"
@@ -10,8 +9,6 @@
  * when they do not, or an API error. */
 int consents_allowing(struct req *r, const char *record_id, const char *agency_id, int services, char ids[2][ID_LEN],
 		      size_t *n);
-/* A string member of b that is one of allowed (*out), or a 422 listing them. */
-int consents_enum(struct req *r, const json_t *b, const char *key, const char *const *allowed, const char **out);
 /* Reads rec again (inside a write transaction, so the write that follows sees its latest
  * version). */
 int consents_reload(struct req *r, struct record *rec);

@@ -477,6 +477,15 @@ int records_insert(struct req *r, struct record *rec, const json_t *doc)
 	return rc;
 }
 
+int records_event(struct req *r, const char *record_id, const char *action, const char *field, json_t *what)
+{
+	char *text = json_dumps(what, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = store_history_insert(r->st, record_id, clock_now(), r->user.id, action, field, NULL, text);
+	free(text);
+	json_decref(what);
+	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
 int records_write_derived(struct req *r, struct record *rec, const json_t *values, const char *action)
 {
 	json_t *before = json_loads(rec->data, 0, NULL), *doc = json_deep_copy(before);

@@ -25,6 +25,10 @@ int records_insert(struct req *r, struct record *rec, const json_t *doc);
 /* The notices of r->rtype's workflow that hold on full (the whole record as record_output
  * gives it), in the reader's language: [{"id","message"}]. */
 json_t *records_notices(struct req *r, const json_t *full);
+/* A history row on record_id saying what happened beside its fields (a consent, a referral,
+ * a transfer): field names the kind, what (stolen) is the new value. In the caller's write
+ * transaction. */
+int records_event(struct req *r, const char *record_id, const char *action, const char *field, json_t *what);
 /* Sets the fields Haven derives (values: field -> value, null removes) in the caller's write
  * transaction, bypassing the forms' read-only rule; a change is a new version with history
  * rows of action. rec is updated (version, data). */

@@ -67,7 +67,6 @@ static int sides(struct req *r, const struct referral *x)
 	if (!strcmp(r->user.agency_id, x->to_agency_id) && perm_allows(&r->user, "referral.receive"))
 		s |= RECEIVER;
 	struct record rec;
-	r->rtype = "case";
 	if (!store_record_get(r->st, x->record_id, &rec)) {
 		if (!rec.deleted && records_may(r, "read", &rec))
 			s |= records_may(r, "refer", &rec) ? REFERRER | READER : READER;
@@ -100,7 +99,6 @@ static json_t *shared_view(struct req *r, const struct referral *x, const struct
 static int event_task(struct req *r, const struct record *rec, const char *event, const struct referral *x,
 		      const char *due, const char *status)
 {
-	r->rtype = "case";
 	const struct workflow *wf = schema_workflow(r->conf->schema, "case");
 	char today[11], when[11];
 	clock_today_iso(today);
@@ -119,14 +117,9 @@ static int event_task(struct req *r, const struct record *rec, const char *event
 	return store_task_put(r->st, &t, 1) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
-static int history(struct req *r, const struct referral *x, const char *status)
+static json_t *event_json(const struct referral *x, const char *status)
 {
-	json_t *v = json_pack("{s:s,s:s,s:s}", "id", x->id, "service", x->service_name, "status", status);
-	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = store_history_insert(r->st, x->record_id, clock_now(), r->user.id, "referral", "referrals", NULL, text);
-	free(text);
-	json_decref(v);
-	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+	return json_pack("{s:s,s:s,s:s}", "id", x->id, "service", x->service_name, "status", status);
 }
 
 /* ---- making a referral ------------------------------------------------------------------- */
@@ -265,7 +258,7 @@ int api_referrals_create(struct req *r)
 		if (store_consent_use(r->st, ids[i], "referral", x.id))
 			rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
-		rc = history(r, &x, override && *override ? "pending_override" : "pending");
+		rc = records_event(r, x.record_id, "referral", "referrals", event_json(&x, override && *override ? "pending_override" : "pending"));
 	if (!rc)
 		rc = event_task(r, &rec, "referral_made", &x, x.respond_by, "open");
 	if (!rc)
@@ -434,7 +427,7 @@ int api_referrals_patch(struct req *r)
 	if (!(rc = api_body(r, &b)))
 		rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
-		rc = consents_enum(r, b, "status", (const char *const[]){"accepted", "declined", "completed", "cancelled", NULL}, &to);
+		rc = api_enum_member(r, b, "status", (const char *const[]){"accepted", "declined", "completed", "cancelled", NULL}, &to);
 	if (!rc)
 		rc = api_text_member(r, b, "reason", 0, 2000, &why);
 	if (!rc)
@@ -444,7 +437,7 @@ int api_referrals_patch(struct req *r)
 			      (long long)expected);
 	const struct move *mv = rc ? NULL : find_move(x.status, to);
 	if (!rc && !mv)
-		rc = api_fail(r, HV_ECONFLICT, "status", "a %s referral cannot become %s", x.status, to);
+		rc = api_fail(r, HV_ECONFLICT, "status", "a referral that is %s cannot become %s", x.status, to);
 	if (!rc && !(side & mv->by))
 		rc = mv->by == RECEIVER ? api_fail(r, HV_EFORBID, "status", "only the receiving agency may do this")
 					: api_fail(r, HV_EFORBID, "status", "only the referring caseworker may do this");
@@ -458,7 +451,7 @@ int api_referrals_patch(struct req *r)
 		rc = rc == -HV_ESTALE ? api_fail(r, HV_ESTALE, NULL, "the referral was changed by someone else; reload it")
 				      : api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
-		rc = history(r, &x, to);
+		rc = records_event(r, x.record_id, "referral", "referrals", event_json(&x, to));
 	/* Any answer ends the wait; a decline asks the caseworker to find another service. */
 	if (!rc && strcmp(to, "completed"))
 		rc = event_task(r, &rec, "referral_made", &x, x.respond_by, "done");

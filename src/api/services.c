@@ -24,14 +24,6 @@ static const char *const sexes[] = {"female", "male", "other", NULL};
 static const char *const availability[] = {"open", "waiting_list", "full", "closed", NULL};
 static const char *const aaaq[] = {"availability", "accessibility", "acceptability", "quality", NULL};
 
-static int in(const char *s, const char *const *list)
-{
-	for (; s && *list; list++)
-		if (!strcmp(s, *list))
-			return 1;
-	return 0;
-}
-
 /* The area and every area above it, as a JSON array (the chain a search ranks by); NULL
  * when pcode is not a known area. */
 static json_t *chain(struct req *r, const char *pcode)
@@ -84,7 +76,7 @@ static int body_ok(struct req *r, const json_t *b)
 	int rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
 		rc = text_field(r, b, "name", 200, 1);
-	if (!rc && !in(json_string_value(json_object_get(b, "type")), types))
+	if (!rc && !api_one_of(json_string_value(json_object_get(b, "type")), types))
 		rc = api_fail(r, HV_EVALID, "type", "is not a service type");
 	size_t i;
 	json_t *v;
@@ -102,7 +94,7 @@ static int body_ok(struct req *r, const json_t *b)
 	if (!rc && json_object_get(b, "sexes") && !json_is_array(json_object_get(b, "sexes")))
 		rc = api_fail(r, HV_EVALID, "sexes", "must be a list of female, male or other");
 	json_array_foreach(json_object_get(b, "sexes"), i, v) {
-		if (!rc && !in(json_string_value(v), sexes))
+		if (!rc && !api_one_of(json_string_value(v), sexes))
 			rc = api_fail(r, HV_EVALID, "sexes", "holds a value that is not female, male or other");
 	}
 	if (!rc)
@@ -110,7 +102,7 @@ static int body_ok(struct req *r, const json_t *b)
 	const json_t *cap = json_object_get(b, "capacity");
 	if (!rc && cap && (!json_is_integer(cap) || json_integer_value(cap) < 0 || json_integer_value(cap) > 1000000))
 		rc = api_fail(r, HV_EVALID, "capacity", "must be a whole number of places");
-	if (!rc && json_object_get(b, "availability") && !in(json_string_value(json_object_get(b, "availability")), availability))
+	if (!rc && json_object_get(b, "availability") && !api_one_of(json_string_value(json_object_get(b, "availability")), availability))
 		rc = api_fail(r, HV_EVALID, "availability", "must be open, waiting_list, full or closed");
 	const json_t *contact = json_object_get(b, "contact");
 	static const char *const ckeys[] = {"phone", "email", NULL};
@@ -171,7 +163,7 @@ int api_services_search(struct req *r)
 	const char *need = r->query(r->conn, "need"), *loc = r->query(r->conn, "location"), *lang = r->query(r->conn, "language");
 	struct service_query q = {.type = need, .language = lang};
 	int rc = api_page(r, NULL, &q.page, &q.per);
-	if (!rc && need && !in(need, types))
+	if (!rc && need && !api_one_of(need, types))
 		rc = api_fail(r, HV_EVALID, "need", "is not a service type");
 	if (!rc && loc && !need)
 		rc = api_fail(r, HV_EVALID, "need", "a search by place names the need too");

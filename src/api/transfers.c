@@ -35,12 +35,8 @@ static json_t *transfer_json(struct req *r, const struct transfer *x, int reader
 
 static int history(struct req *r, const struct transfer *x, const char *status)
 {
-	json_t *v = json_pack("{s:s,s:s,s:s,s:s}", "id", x->id, "kind", x->kind, "status", status, "to_agency", x->to_agency_id);
-	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = store_history_insert(r->st, x->record_id, clock_now(), r->user.id, "transfer", "transfers", NULL, text);
-	free(text);
-	json_decref(v);
-	return rc ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+	return records_event(r, x->record_id, "transfer", "transfers",
+			     json_pack("{s:s,s:s,s:s,s:s}", "id", x->id, "kind", x->kind, "status", status, "to_agency", x->to_agency_id));
 }
 
 static void transfer_new(struct req *r, struct transfer *x, const struct record *rec, const char *kind,
@@ -210,7 +206,6 @@ int api_transfers_request(struct req *r)
 static int sides(struct req *r, const struct transfer *x, const struct record *rec)
 {
 	int s = 0, request = !strcmp(x->kind, "request");
-	r->rtype = "case";
 	int reader = !rec->deleted && records_may(r, "read", rec), mover = reader && records_may(r, "transfer", rec);
 	if (reader)
 		s |= READER;
@@ -365,7 +360,7 @@ int api_transfers_patch(struct req *r)
 	if (!(rc = api_body(r, &b)))
 		rc = json_only_keys(b, keys, &r->err);
 	if (!rc)
-		rc = consents_enum(r, b, "status", answers, &to);
+		rc = api_enum_member(r, b, "status", answers, &to);
 	if (!rc)
 		rc = api_text_member(r, b, "reason", 0, 2000, &why);
 	const char *named = json_string_value(json_object_get(b, "owner_id"));

@@ -249,3 +249,16 @@ int api_one_of(const char *s, const char *const *list)
 			return 1;
 	return 0;
 }
+
+int api_enum_member(struct req *r, const json_t *b, const char *key, const char *const *allowed, const char **out)
+{
+	*out = json_string_value(json_object_get(b, key));
+	if (api_one_of(*out, allowed))
+		return 0;
+	struct buf list = BUF_INIT;
+	for (const char *const *a = allowed; *a; a++)
+		buf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
+	int rc = api_fail(r, HV_EVALID, key, "must be one of %s", list.p);
+	buf_release(&list);
+	return rc;
+}

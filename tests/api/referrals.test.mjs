@@ -167,6 +167,8 @@ describe('consent, referrals and transfers', { timeout: 120_000 }, () => {
     assert.equal(seen.status, 'completed');
     assert.equal(seen.services_given, 'legal counselling; representation');
     assert.ok((await readAudit(admin, `record_id=${c.id}&action=referral.read`)).items.length >= 1, 'the provider\'s read is audited');
+    const hist = (await cw.get(`/api/v1/cases/${c.id}/history`)).json.items;
+    assert.ok(hist.some((x) => x.field === 'referrals' && x.to && x.to.status === 'completed'), 'the case history shows the referral\'s course');
   });
 
   it('withdrawing consent cuts the provider off at once', async () => {
