@@ -86,6 +86,9 @@ int api_text_member(struct req *r, const json_t *b, const char *key, int require
 json_t *api_time(int64_t t);
 /* A string member key of b that is one of allowed (*out), or a 422 listing them. */
 int api_enum_member(struct req *r, const json_t *b, const char *key, const char *const *allowed, const char **out);
+/* The words, in the reader's language, for a status or purpose code a message names (the
+ * code itself when it has none). */
+const char *api_label(const char *code);
 /* Whether s is one of the strings of the NULL-terminated list (NULL s: no). */
 int api_one_of(const char *s, const char *const *list);
 json_t *api_user_json(const struct user *u);

@@ -96,8 +96,7 @@ int api_attachments_get(struct req *r)
 		snprintf(type, sizeof type, "%s", rec.type);
 	record_release(&rec);
 	r->rtype = type;
-	r->params[0] = a.record_id;
-	int rc = *type ? records_load(r, "read", &rec, &reason) : -HV_ENOTFOUND;
+	int rc = *type ? records_load_id(r, a.record_id, "read", &rec, &reason) : -HV_ENOTFOUND;
 	json_t *doc = rc ? NULL : record_output(json_loads(rec.data, 0, NULL)); /* as conditions see it */
 	const struct formset *fs = rc ? NULL : records_formset(r);
 	if (!rc && fs && !form_field_readable(fs, a.field, r->user.role, doc))

@@ -2,6 +2,7 @@
  * withdrawing one, which at once ends the referrals and transfers it allowed. The case's
  * consent fields are derived from these records (core/consent) in the same transaction. */
 #include "consents.h"
+#include "referrals.h"
 #include "records.h"
 #include "base/alloc.h"
 #include "base/clock.h"
@@ -15,14 +16,6 @@
 static const char *const givers[] = {"child", "parent", "caregiver", "guardian", "best_interests", NULL};
 static const char *const decisions[] = {"given", "refused", NULL};
 static const char *const methods[] = {"verbal", "written", "other", NULL};
-
-int consents_reload(struct req *r, struct record *rec)
-{
-	char id[ID_LEN];
-	snprintf(id, sizeof id, "%s", rec->id);
-	record_release(rec);
-	return store_record_get(r->st, id, rec) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
-}
 
 /* A list of distinct strings from allowed (or, with allowed NULL, agency ids that exist). */
 static int string_set(struct req *r, const json_t *v, const char *key, const char *const *allowed, size_t max)
@@ -97,8 +90,10 @@ static int derive(struct req *r, struct record *rec, const struct consent *c, co
 	return rc;
 }
 
-int consents_allowing(struct req *r, const char *record_id, const char *agency_id, int services, char ids[2][ID_LEN],
-		      size_t *n)
+/* The consents that allow disclosing record_id to agency_id — and, with services set,
+ * referring the child to services: their ids into ids (n, at most 2); 0, or 1 when missing. */
+static int allowing(struct req *r, const char *record_id, const char *agency_id, int services, char ids[2][ID_LEN],
+		    size_t *n)
 {
 	struct consent *all;
 	size_t count;
@@ -113,6 +108,28 @@ int consents_allowing(struct req *r, const char *record_id, const char *agency_i
 	}
 	consent_list_free(all, count);
 	return *n ? 0 : 1;
+}
+
+int consents_require(struct req *r, const struct record *rec, const char *agency_id, int services,
+		     const char *override, int may_override, char ids[2][ID_LEN], size_t *n)
+{
+	int rc = allowing(r, rec->id, agency_id, services, ids, n);
+	if (rc <= 0)
+		return rc || !override ? rc : api_fail(r, HV_EVALID, "override_reason", "consent is recorded; no override is needed");
+	if (override)
+		return records_may(r, "refer_override", rec)
+			       ? 0
+			       : api_fail(r, HV_EFORBID, "override_reason", "only a supervisor may share a case without consent");
+	struct agency a = {0};
+	api_agency_get(r, agency_id, &a);
+	if (!may_override)
+		return api_fail(r, HV_EVALID, "consent", "no recorded consent covers sharing the case with %s; record it first", a.name);
+	return services ? api_fail(r, HV_EVALID, "consent",
+				   "no recorded consent covers services and sharing with %s; record the child's consent first, or a "
+				   "supervisor may refer with an override reason", a.name)
+			: api_fail(r, HV_EVALID, "consent",
+				   "no recorded consent covers sharing the case with %s; record it first, or a supervisor may "
+				   "transfer with an override reason", a.name);
 }
 
 /* Checks a new consent's body into c (its JSON members c->purposes ... set, owned). */
@@ -199,7 +216,8 @@ static int refusal_ok(struct req *r, const struct consent *c)
 	json_array_foreach(purposes, i, v) {
 		if (!rc && consent_find(all, n, json_string_value(v), NULL) >= 0)
 			rc = api_fail(r, HV_ECONFLICT, "purposes",
-				      "a consent given earlier covers %s; withdraw that consent instead", json_string_value(v));
+				      "a consent given earlier covers %s; withdraw that consent instead",
+				      api_label(json_string_value(v)));
 	}
 	json_decref(purposes);
 	consent_list_free(all, n);
@@ -221,7 +239,7 @@ int api_consents_create(struct req *r)
 	if (!rc)
 		rc = api_tx_begin(r);
 	if (!rc)
-		rc = consents_reload(r, &rec);
+		rc = records_reload(r, &rec);
 	if (!rc)
 		rc = refusal_ok(r, &c);
 	if (!rc && store_consent_insert(r->st, &c))
@@ -266,9 +284,55 @@ int api_consents_list(struct req *r)
 	return rc;
 }
 
+/* Marks the purposes asked (all still given when asked is NULL) withdrawn in c, for why; *cuts
+ * when services or disclosure is among them. 409 when nothing asked is still given. */
+static int mark_withdrawn(struct req *r, struct consent *c, const json_t *asked, const char *why, int *cuts)
+{
+	if (strcmp(c->decision, "given"))
+		return api_fail(r, HV_ECONFLICT, NULL, "a refusal cannot be withdrawn; record a new consent instead");
+	json_t *withdrawn = json_loads(c->withdrawn, 0, NULL);
+	size_t before = json_array_size(withdrawn);
+	*cuts = 0;
+	for (size_t p = 0; consent_purposes[p]; p++)
+		if ((!asked || json_array_has_str(asked, consent_purposes[p])) && consent_active(c, consent_purposes[p])) {
+			json_array_append_new(withdrawn, json_string(consent_purposes[p]));
+			*cuts |= p < 2; /* services, disclosure */
+		}
+	if (json_array_size(withdrawn) == before) {
+		json_decref(withdrawn);
+		return api_fail(r, HV_ECONFLICT, "purposes", "nothing named is still given by this consent");
+	}
+	json_t *data = json_loads(c->data, 0, NULL);
+	json_object_set_new(data, "withdraw_reason", json_string(why));
+	free(c->withdrawn);
+	free(c->data);
+	c->withdrawn = json_dumps(withdrawn, JSON_COMPACT);
+	c->data = json_dumps(data, JSON_COMPACT);
+	json_decref(data);
+	json_decref(withdrawn);
+	c->withdrawn_at = clock_now();
+	snprintf(c->withdrawn_by, sizeof c->withdrawn_by, "%s", r->user.id);
+	return 0;
+}
+
+/* Ends what the consent allowed: referrals and pending transfers relying on it, and the tasks
+ * waiting for those referrals' answers. */
+static int cut(struct req *r, const struct consent *c)
+{
+	char(*waiting)[ID_LEN];
+	size_t n;
+	if (store_consent_cut(r->st, c->id, c->withdrawn_at, &waiting, &n))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	int rc = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = referrals_end_wait(r, c->record_id, waiting[i], "cancelled");
+	free(waiting);
+	return rc;
+}
+
 /* {"purposes"?: [...], "reason": "..."}: withdraws the named purposes (all still active when
- * none are named). Withdrawing services or disclosure ends the referrals and pending transfers
- * that relied on the consent, in the same transaction. */
+ * none are named). The consent is read again inside the transaction, so two withdrawals at
+ * once both count. */
 int api_consents_withdraw(struct req *r)
 {
 	static const char *const keys[] = {"purposes", "reason", NULL};
@@ -280,50 +344,31 @@ int api_consents_withdraw(struct req *r)
 	const char *id = r->params[0];
 	if (!token_is_uuid(id) || store_consent_get(r->st, id, &c))
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such consent");
-	r->params[0] = c.record_id;
-	int rc = records_load_for(r, "consent", &rec, &reason);
+	int cuts = 0, rc = records_load_id(r, c.record_id, "consent", &rec, &reason);
 	if (!rc)
 		rc = api_body(r, &b);
 	if (!rc)
 		rc = json_only_keys(b, keys, &r->err);
-	json_t *asked = json_object_get(b, "purposes"), *withdrawn = NULL, *v;
+	const json_t *asked = json_object_get(b, "purposes");
 	if (!rc && asked)
 		rc = string_set(r, asked, "purposes", consent_purposes, 4);
 	if (!rc)
 		rc = api_text_member(r, b, "reason", 1, 2000, &why);
-	if (!rc && strcmp(c.decision, "given"))
-		rc = api_fail(r, HV_ECONFLICT, NULL, "a refusal cannot be withdrawn; record a new consent instead");
-	int cuts = 0;
-	if (!rc) {
-		withdrawn = json_loads(c.withdrawn, 0, NULL);
-		size_t before = json_array_size(withdrawn), i;
-		for (size_t p = 0; consent_purposes[p]; p++) {
-			int named = !asked;
-			json_array_foreach(asked, i, v) named |= !strcmp(json_string_value(v), consent_purposes[p]);
-			if (named && consent_active(&c, consent_purposes[p])) {
-				json_array_append_new(withdrawn, json_string(consent_purposes[p]));
-				cuts |= p < 2; /* services, disclosure */
-			}
-		}
-		if (json_array_size(withdrawn) == before)
-			rc = api_fail(r, HV_ECONFLICT, "purposes", "nothing named is still given by this consent");
-	}
-	if (!rc) {
-		json_t *data = json_loads(c.data, 0, NULL);
-		json_object_set_new(data, "withdraw_reason", json_string(why));
-		free(c.withdrawn);
-		free(c.data);
-		c.withdrawn = json_dumps(withdrawn, JSON_COMPACT);
-		c.data = json_dumps(data, JSON_COMPACT);
-		json_decref(data);
-		c.withdrawn_at = clock_now();
-		snprintf(c.withdrawn_by, sizeof c.withdrawn_by, "%s", r->user.id);
+	if (!rc)
 		rc = api_tx_begin(r);
+	if (!rc) {
+		consent_release(&c);
+		if (store_consent_get(r->st, id, &c))
+			rc = api_fail(r, HV_EIO, NULL, "storage error");
 	}
 	if (!rc)
-		rc = consents_reload(r, &rec);
-	if (!rc && (store_consent_withdraw(r->st, &c) || (cuts && store_consent_cut(r->st, c.id, c.withdrawn_at))))
+		rc = records_reload(r, &rec);
+	if (!rc)
+		rc = mark_withdrawn(r, &c, asked, why, &cuts);
+	if (!rc && store_consent_withdraw(r->st, &c))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	if (!rc && cuts)
+		rc = cut(r, &c);
 	if (!rc)
 		rc = derive(r, &rec, &c, "consent_withdraw");
 	if (!rc)
@@ -334,7 +379,6 @@ int api_consents_withdraw(struct req *r)
 		json_object_set_new(out, "case_version", json_integer(rec.version));
 		rc = api_reply(r, 200, out);
 	}
-	json_decref(withdrawn);
 	json_decref(b);
 	consent_release(&c);
 	record_release(&rec);

@@ -4,13 +4,12 @@
 #define HV_CONSENTS_H
 #include "api.h"
 
-/* The consents that allow disclosing record_id to agency_id — and, with services set,
- * referring the child to services — as their ids (n of them, at most 2): 0 when they exist, 1
- * when they do not, or an API error. */
-int consents_allowing(struct req *r, const char *record_id, const char *agency_id, int services, char ids[2][ID_LEN],
-		      size_t *n);
-/* Reads rec again (inside a write transaction, so the write that follows sees its latest
- * version). */
-int consents_reload(struct req *r, struct record *rec);
+/* Checks that rec may be disclosed to agency_id (and, with services set, the child referred
+ * to services): the consents that allow it go into ids (n, at most 2). Without them, a 422
+ * naming "consent" — unless override (a reason, non-empty, or NULL) comes from a user with
+ * case.refer_override on rec (else 403), where may_override; an override where consent exists
+ * is a 422. In the caller's transaction, so a withdrawal cannot slip in between. */
+int consents_require(struct req *r, const struct record *rec, const char *agency_id, int services,
+		     const char *override, int may_override, char ids[2][ID_LEN], size_t *n);
 
 #endif

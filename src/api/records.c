@@ -119,6 +119,23 @@ int records_load_for(struct req *r, const char *verb, struct record *rec, const 
 	return rc ? rc : api_fail(r, HV_EFORBID, NULL, "your role may not do this to this %s", records_noun(r));
 }
 
+int records_load_id(struct req *r, const char *id, const char *verb, struct record *rec, const char **reason)
+{
+	const char *saved = r->params[0];
+	r->params[0] = id;
+	int rc = strcmp(verb, "read") ? records_load_for(r, verb, rec, reason) : records_load(r, verb, rec, reason);
+	r->params[0] = saved;
+	return rc;
+}
+
+int records_reload(struct req *r, struct record *rec)
+{
+	char id[ID_LEN];
+	snprintf(id, sizeof id, "%s", rec->id);
+	record_release(rec);
+	return store_record_get(r->st, id, rec) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
 int records_may(struct req *r, const char *verb, const struct record *rec)
 {
 	struct scope sc;

@@ -14,6 +14,12 @@ const struct formset *records_formset(const struct req *r);
 int records_load(struct req *r, const char *verb, struct record *rec, const char **reason);
 /* Loads for another verb: 404 when not readable, 403 when readable but not this. */
 int records_load_for(struct req *r, const char *verb, struct record *rec, const char **reason);
+/* records_load (verb "read") or records_load_for another verb, of the record id rather than
+ * the route's (a consent's, a task's, a file's case). */
+int records_load_id(struct req *r, const char *id, const char *verb, struct record *rec, const char **reason);
+/* Reads rec again, inside a write transaction, so the write that follows sees its latest
+ * version. */
+int records_reload(struct req *r, struct record *rec);
 int records_may(struct req *r, const char *verb, const struct record *rec);
 int records_reply(struct req *r, int status, const struct record *rec);
 /* Creating a record of r->rtype from data: prepare (the record and its document, checked
@@ -33,6 +39,13 @@ int records_event(struct req *r, const char *record_id, const char *action, cons
  * transaction, bypassing the forms' read-only rule; a change is a new version with history
  * rows of action. rec is updated (version, data). */
 int records_write_derived(struct req *r, struct record *rec, const json_t *values, const char *action);
+/* The task a workflow event (workflow_event_task) gives a record: opened (or brought up to
+ * date) under ref, due on due (NULL: the rule's due days from today), titled title (never
+ * the child's data); or its open task under ref closed with status. Nothing when the
+ * workflow sets no rule for the event. In the caller's write transaction. */
+int records_event_task(struct req *r, const char *record_id, const char *event, const char *ref, const char *due,
+		       const char *title);
+int records_event_task_close(struct req *r, const char *record_id, const char *event, const char *ref, const char *status);
 /* Brings a record's tasks up to date in the caller's transaction: the alerts a write from
  * before (NULL: not a write of the document) to doc raises, the stage rules of entered (when
  * the record has just entered that stage, else NULL) and the document's row rules. */

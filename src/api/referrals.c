@@ -3,7 +3,9 @@
  * the referral shares, answers it (accept, decline, complete), and the caseworker is told
  * through tasks: one awaiting the answer, one when a referral is declined. */
 #include "consents.h"
+#include "referrals.h"
 #include "records.h"
+#include "base/alloc.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "core/form.h"
@@ -40,6 +42,9 @@ static void task_ref(const char *id, char ref[24])
 	snprintf(ref, 24, "referral:%.8s", id);
 }
 
+/* A referral as its reader sees it. The referring side (reader: may read the case) sees
+ * everything; the receiving agency alone sees that consent was overridden but not why (the
+ * reason may hold case details), and once consent is withdrawn not even the note. */
 static json_t *referral_json(struct req *r, const struct referral *x, int reader)
 {
 	char today[11];
@@ -55,23 +60,41 @@ static json_t *referral_json(struct req *r, const struct referral *x, int reader
 				"created_at", api_time(x->created_at), "updated_at", api_time(x->updated_at), "overdue",
 				!strcmp(x->status, "pending") && strcmp(x->respond_by, today) < 0);
 	json_t *data = json_loads(x->data ? x->data : "{}", 0, NULL); /* note, reasons, events */
+	if (!reader && json_object_get(data, "override_reason")) {
+		json_object_del(data, "override_reason");
+		json_object_set_new(data, "without_consent", json_true());
+	}
+	if (!reader && !strcmp(x->status, "consent_withdrawn"))
+		json_object_del(data, "note");
 	json_object_update_missing(out, data);
 	json_decref(data);
 	return out;
 }
 
-/* The sides of a referral the user is on: its receiving agency, the case's referring side. */
-static int sides(struct req *r, const struct referral *x)
+/* Opens the task that waits for the provider's answer. */
+static int wait_task(struct req *r, const struct referral *x)
+{
+	char ref[24];
+	task_ref(x->id, ref);
+	return records_event_task(r, x->record_id, "referral_made", ref, x->respond_by, x->service_name);
+}
+
+int referrals_end_wait(struct req *r, const char *record_id, const char *referral_id, const char *status)
+{
+	char ref[24];
+	task_ref(referral_id, ref);
+	return records_event_task_close(r, record_id, "referral_made", ref, status);
+}
+
+/* The sides of referral x (of case rec) the user is on: its receiving agency, the case's
+ * readers and, among them, those who may refer it. */
+static int sides(struct req *r, const struct referral *x, const struct record *rec)
 {
 	int s = 0;
 	if (!strcmp(r->user.agency_id, x->to_agency_id) && perm_allows(&r->user, "referral.receive"))
 		s |= RECEIVER;
-	struct record rec;
-	if (!store_record_get(r->st, x->record_id, &rec)) {
-		if (!rec.deleted && records_may(r, "read", &rec))
-			s |= records_may(r, "refer", &rec) ? REFERRER | READER : READER;
-		record_release(&rec);
-	}
+	if (!rec->deleted && records_may(r, "read", rec))
+		s |= records_may(r, "refer", rec) ? REFERRER | READER : READER;
 	return s;
 }
 
@@ -93,28 +116,6 @@ static json_t *shared_view(struct req *r, const struct referral *x, const struct
 	json_decref(full);
 	json_decref(share);
 	return out;
-}
-
-/* Puts (or with status done, closes) the task an event of a referral gives the case. */
-static int event_task(struct req *r, const struct record *rec, const char *event, const struct referral *x,
-		      const char *due, const char *status)
-{
-	const struct workflow *wf = schema_workflow(r->conf->schema, "case");
-	char today[11], when[11];
-	clock_today_iso(today);
-	const char *rule = wf ? workflow_event_task(wf, event, today, when) : NULL;
-	if (!rule)
-		return 0; /* the workflow asks for no task */
-	struct task t = {0};
-	token_uuid(t.id);
-	snprintf(t.record_id, sizeof t.record_id, "%s", rec->id);
-	snprintf(t.rule, sizeof t.rule, "%s", rule);
-	task_ref(x->id, t.ref);
-	snprintf(t.due_on, sizeof t.due_on, "%s", due ? due : when);
-	snprintf(t.status, sizeof t.status, "%s", status);
-	t.title = (char *)x->service_name;
-	t.created_at = clock_now();
-	return store_task_put(r->st, &t, 1) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
 }
 
 static json_t *event_json(const struct referral *x, const char *status)
@@ -177,6 +178,8 @@ static int referral_body(struct req *r, const json_t *b, const struct record *re
 		rc = api_text_member(r, b, "note", 0, 2000, &note);
 	if (!rc)
 		rc = api_text_member(r, b, "override_reason", 0, 1000, override);
+	if (*override && !**override)
+		*override = NULL;
 	if (!rc && json_object_get(b, "respond_by") &&
 	    (!by || clock_parse_date(by, &y, &m, &d) || strcmp(by, today) < 0 || strcmp(by, latest) > 0))
 		rc = api_fail(r, HV_EVALID, "respond_by", "must be a date from today to 90 days ahead");
@@ -198,39 +201,17 @@ static int referral_body(struct req *r, const json_t *b, const struct record *re
 		snprintf(x->respond_by, sizeof x->respond_by, "%s", by);
 	else if (!wf || !workflow_event_task(wf, "referral_made", today, x->respond_by))
 		clock_date_add(today, 3, x->respond_by);
-	x->share = json_dumps(share ? share : json_array(), JSON_COMPACT);
+	x->share = share ? json_dumps(share, JSON_COMPACT) : xstrdup("[]");
 	json_t *data = json_object();
 	if (note && *note)
 		json_object_set_new(data, "note", json_string(note));
-	if (*override && **override)
+	if (*override)
 		json_object_set_new(data, "override_reason", json_string(*override));
 	x->data = json_dumps(data, JSON_COMPACT);
 	json_decref(data);
 	x->version = 1;
 	x->created_at = x->updated_at = clock_now();
 	return 0;
-}
-
-/* Consent for services and for disclosure to the service's agency — or, without it, a
- * supervisor's override reason. ids gets the consents relied on. */
-static int consent_ok(struct req *r, const struct record *rec, const struct referral *x, const char *override,
-		      char ids[2][ID_LEN], size_t *n)
-{
-	int rc = consents_allowing(r, rec->id, x->to_agency_id, 1, ids, n);
-	if (rc < 0)
-		return rc;
-	if (!rc)
-		return override && *override ? api_fail(r, HV_EVALID, "override_reason", "consent is recorded; no override is needed") : 0;
-	if (!override || !*override) {
-		struct agency a = {0};
-		api_agency_get(r, x->to_agency_id, &a);
-		return api_fail(r, HV_EVALID, "consent",
-				"no recorded consent covers services and sharing with %s; record the child's consent first, or a "
-				"supervisor may refer with an override reason", a.name);
-	}
-	return records_may(r, "refer_override", rec)
-		       ? 0
-		       : api_fail(r, HV_EFORBID, "override_reason", "only a supervisor may refer without consent");
 }
 
 int api_referrals_create(struct req *r)
@@ -251,19 +232,18 @@ int api_referrals_create(struct req *r)
 	if (!rc)
 		rc = api_tx_begin(r);
 	if (!rc)
-		rc = consent_ok(r, &rec, &x, override, ids, &nids);
+		rc = consents_require(r, &rec, x.to_agency_id, 1, override, 1, ids, &nids);
 	if (!rc && store_referral_insert(r->st, &x))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	for (size_t i = 0; !rc && i < nids; i++)
 		if (store_consent_use(r->st, ids[i], "referral", x.id))
 			rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
-		rc = records_event(r, x.record_id, "referral", "referrals", event_json(&x, override && *override ? "pending_override" : "pending"));
+		rc = records_event(r, x.record_id, "referral", "referrals", event_json(&x, override ? "pending_override" : "pending"));
 	if (!rc)
-		rc = event_task(r, &rec, "referral_made", &x, x.respond_by, "open");
+		rc = wait_task(r, &x);
 	if (!rc)
-		rc = api_tx_audit(r, &tx, override && *override ? "case.refer_override" : "case.refer", "case", rec.id,
-				  override && *override ? override : NULL);
+		rc = api_tx_audit(r, &tx, override ? "case.refer_override" : "case.refer", "case", rec.id, override);
 	rc = api_tx_end(r, rc, tx);
 	if (!rc)
 		rc = api_reply(r, 201, referral_json(r, &x, 1));
@@ -276,6 +256,7 @@ int api_referrals_create(struct req *r)
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
+/* Replies with a page of referrals; audit_action (NULL: the caller audits) names every case. */
 static int reply_list(struct req *r, struct referral_query *q, int referrer, const char *audit_action)
 {
 	struct referral *x;
@@ -289,7 +270,7 @@ static int reply_list(struct req *r, struct referral_query *q, int referrer, con
 		json_array_append_new(items, referral_json(r, &x[i], referrer));
 		buf_addf(&ids, "%s%s", i ? "," : "", x[i].record_id);
 	}
-	if (n)
+	if (n && audit_action)
 		api_audit_read(r, audit_action, "case", ids.p, NULL);
 	buf_release(&ids);
 	referral_list_free(x, n);
@@ -307,7 +288,9 @@ int api_case_referrals(struct req *r)
 	struct referral_query q = {.record_id = rec.id};
 	rc = api_page(r, NULL, &q.page, &q.per);
 	if (!rc)
-		rc = reply_list(r, &q, 1, reason ? "case.read.break_glass" : "case.read");
+		rc = reply_list(r, &q, 1, NULL);
+	if (!rc)
+		api_audit_read(r, reason ? "case.read.break_glass" : "case.read", "case", rec.id, reason);
 	record_release(&rec);
 	return rc;
 }
@@ -347,8 +330,7 @@ static int load(struct req *r, struct referral *x, struct record *rec, int *side
 	memset(rec, 0, sizeof *rec);
 	if (!token_is_uuid(id) || store_referral_get(r->st, id, x))
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such referral");
-	*side = sides(r, x);
-	if (!*side || store_record_get(r->st, x->record_id, rec)) {
+	if (store_record_get(r->st, x->record_id, rec) || !(*side = sides(r, x, rec))) {
 		referral_release(x);
 		record_release(rec);
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such referral");
@@ -437,7 +419,7 @@ int api_referrals_patch(struct req *r)
 			      (long long)expected);
 	const struct move *mv = rc ? NULL : find_move(x.status, to);
 	if (!rc && !mv)
-		rc = api_fail(r, HV_ECONFLICT, "status", "a referral that is %s cannot become %s", x.status, to);
+		rc = api_fail(r, HV_ECONFLICT, "status", "a referral that is %s cannot become %s", api_label(x.status), api_label(to));
 	if (!rc && !(side & mv->by))
 		rc = mv->by == RECEIVER ? api_fail(r, HV_EFORBID, "status", "only the receiving agency may do this")
 					: api_fail(r, HV_EFORBID, "status", "only the referring caseworker may do this");
@@ -454,9 +436,12 @@ int api_referrals_patch(struct req *r)
 		rc = records_event(r, x.record_id, "referral", "referrals", event_json(&x, to));
 	/* Any answer ends the wait; a decline asks the caseworker to find another service. */
 	if (!rc && strcmp(to, "completed"))
-		rc = event_task(r, &rec, "referral_made", &x, x.respond_by, "done");
-	if (!rc && !strcmp(to, "declined"))
-		rc = event_task(r, &rec, "referral_declined", &x, NULL, "open");
+		rc = referrals_end_wait(r, x.record_id, x.id, "done");
+	if (!rc && !strcmp(to, "declined")) {
+		char ref[24];
+		task_ref(x.id, ref);
+		rc = records_event_task(r, x.record_id, "referral_declined", ref, NULL, x.service_name);
+	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "referral.update", "case", rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);

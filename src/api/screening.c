@@ -108,10 +108,8 @@ int api_screenings_create(struct req *r)
 	if (!rc && case_id) {
 		if (!token_is_uuid(case_id))
 			rc = api_fail(r, HV_EVALID, "case_id", "must be a case id");
-		else {
-			r->params[0] = case_id;
-			rc = records_load_for(r, "update", &rec, &reason);
-		}
+		else
+			rc = records_load_id(r, case_id, "update", &rec, &reason);
 	}
 	if (creating) {
 		const json_t *data = json_object_get(newcase, "data");
@@ -169,10 +167,7 @@ static int load_screening(struct req *r, const char *id, struct screening *x, st
 	if (!token_is_uuid(id) || store_screening_get(r->st, id, x))
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such screening");
 	if (*x->record_id) {
-		const char *saved = r->params[0];
-		r->params[0] = x->record_id;
-		int rc = records_load(r, "read", rec, reason);
-		r->params[0] = saved;
+		int rc = records_load_id(r, x->record_id, "read", rec, reason);
 		if (!rc)
 			return 0;
 		err_clear(&r->err);

@@ -205,9 +205,18 @@ int api_services_get(struct req *r)
 	return rc;
 }
 
-/* Fills x (a new service) from a checked body; areas is the JSON chain of its place. */
-static void service_from(struct req *r, struct service *x, const char *id, const json_t *b, const json_t *areas,
-			 char **area_text)
+/* Whether pcode is a known administrative area. */
+static int area_known(struct req *r, const char *pcode)
+{
+	struct location l;
+	if (!pcode || store_location_get(r->st, pcode, &l))
+		return 0;
+	free(l.names);
+	return 1;
+}
+
+/* Fills x (a new service) from a checked body. */
+static void service_from(struct req *r, struct service *x, const char *id, const json_t *b)
 {
 	const char *agency = json_string_value(json_object_get(b, "agency_id"));
 	memset(x, 0, sizeof *x);
@@ -226,7 +235,6 @@ static void service_from(struct req *r, struct service *x, const char *id, const
 	json_decref(data);
 	x->active = !json_is_false(json_object_get(b, "active"));
 	x->created_at = x->updated_at = clock_now();
-	*area_text = json_dumps(areas, JSON_COMPACT);
 }
 
 /* Creates (expected 0) or replaces a service from the body; admins only. */
@@ -243,19 +251,16 @@ static int save(struct req *r, const char *id, int64_t expected)
 	struct agency a;
 	if (!rc && agency && (!token_is_uuid(agency) || api_agency_get(r, agency, &a)))
 		rc = api_fail(r, HV_EVALID, "agency_id", "is not an agency");
-	const char *pcode = json_string_value(json_object_get(b, "pcode"));
-	json_t *areas = !rc && pcode ? chain(r, pcode) : NULL;
-	if (!rc && !areas)
+	if (!rc && !area_known(r, json_string_value(json_object_get(b, "pcode"))))
 		rc = api_fail(r, HV_EVALID, "pcode", "is not a known administrative area");
 	struct service x = {0};
 	struct audit_tx *tx = NULL;
-	char *area_text = NULL;
 	if (!rc) {
-		service_from(r, &x, id, b, areas, &area_text);
+		service_from(r, &x, id, b);
 		rc = api_tx_begin(r);
 	}
 	if (!rc)
-		rc = store_service_put(r->st, &x, area_text, expected, &r->err);
+		rc = store_service_put(r->st, &x, expected, &r->err);
 	if (!rc)
 		rc = api_tx_audit(r, &tx, expected ? "service.update" : "service.create", "service", x.id, NULL);
 	rc = api_tx_end(r, rc, tx);
@@ -264,9 +269,7 @@ static int save(struct req *r, const char *id, int64_t expected)
 		snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)x.version);
 		rc = api_reply(r, expected ? 200 : 201, service_json(r, &x, 0));
 	}
-	free(area_text);
 	service_release(&x);
-	json_decref(areas);
 	json_decref(b);
 	return rc;
 }
@@ -410,7 +413,7 @@ int api_services_import(struct req *r)
 		if (map[i] < 0)
 			rc = api_fail(r, HV_EVALID, csv_field(&c, i), "is not a column of the services directory");
 	}
-	json_t *rows = json_array(), *chains = json_array();
+	json_t *rows = json_array();
 	int more;
 	while (!rc && (more = csv_next(&c)) != 0) {
 		if (more < 0) {
@@ -420,16 +423,14 @@ int api_services_import(struct req *r)
 		json_t *b = row_body(&c, map, agencies, nagencies);
 		const char *agency = json_string_value(json_object_get(b, "agency_id"));
 		struct agency a;
-		json_t *areas = NULL;
 		rc = body_ok(r, b);
 		if (!rc && agency && (!token_is_uuid(agency) || api_agency_get(r, agency, &a)))
 			rc = api_fail(r, HV_EVALID, "agency_code", "is not the code of an agency");
-		if (!rc && !(areas = chain(r, json_string_value(json_object_get(b, "pcode")))))
+		if (!rc && !area_known(r, json_string_value(json_object_get(b, "pcode"))))
 			rc = api_fail(r, HV_EVALID, "pcode", "is not a known administrative area");
 		if (rc)
 			rc = row_error(r, c.line);
 		json_array_append_new(rows, b);
-		json_array_append_new(chains, areas ? areas : json_null());
 		if (json_array_size(rows) > 20000 && !rc)
 			rc = api_fail(r, HV_EVALID, NULL, "import at most 20,000 services at a time");
 	}
@@ -446,11 +447,10 @@ int api_services_import(struct req *r)
 		if (rc)
 			break;
 		struct service x;
-		char id[ID_LEN], *area_text = NULL;
+		char id[ID_LEN];
 		token_uuid(id);
-		service_from(r, &x, id, b, json_array_get(chains, i), &area_text);
-		rc = store_service_put(r->st, &x, area_text, 0, &r->err);
-		free(area_text);
+		service_from(r, &x, id, b);
+		rc = store_service_put(r->st, &x, 0, &r->err);
 		service_release(&x);
 	}
 	if (!rc)
@@ -459,6 +459,5 @@ int api_services_import(struct req *r)
 	if (!rc)
 		rc = api_reply(r, 201, json_pack("{s:I}", "imported", (json_int_t)json_array_size(rows)));
 	json_decref(rows);
-	json_decref(chains);
 	return rc;
 }

@@ -120,17 +120,8 @@ int api_transfers_create(struct req *r)
 	if (!rc)
 		rc = api_tx_begin(r);
 	/* Another agency learns of the child: that needs consent to disclosure to it. */
-	if (!rc && across) {
-		rc = consents_allowing(r, rec.id, to_agency, 0, ids, &nids);
-		if (rc == 0 && override)
-			rc = api_fail(r, HV_EVALID, "override_reason", "consent is recorded; no override is needed");
-		else if (rc == 1 && !override)
-			rc = api_fail(r, HV_EVALID, "consent", "no recorded consent covers sharing the case with that agency; "
-							      "record it first, or a supervisor may transfer with an override reason");
-		else if (rc == 1)
-			rc = records_may(r, "refer_override", &rec) ? 0 : api_fail(r, HV_EFORBID, "override_reason",
-										     "only a supervisor may transfer without consent");
-	}
+	if (!rc && across)
+		rc = consents_require(r, &rec, to_agency, 0, override, 1, ids, &nids);
 	if (!rc) {
 		json_t *data = json_pack("{s:s}", "reason", why);
 		if (override)
@@ -176,18 +167,14 @@ int api_transfers_request(struct req *r)
 		rc = api_text_member(r, b, "reason", 1, 2000, &why);
 	if (!rc && store_record_get(r->st, ref.record_id, &rec))
 		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	/* Consent is checked when the case's side accepts: it may be recorded meanwhile. */
 	if (!rc)
 		rc = api_tx_begin(r);
-	/* The consent that let the referral through ties the request too: withdrawn, it ends. */
-	char ids[2][ID_LEN];
-	size_t nids = 0;
-	if (!rc && consents_allowing(r, rec.id, r->user.agency_id, 0, ids, &nids) < 0)
-		rc = -HV_EIO;
 	if (!rc) {
 		json_t *data = json_pack("{s:s,s:s}", "reason", why, "referral_id", ref.id);
 		transfer_new(r, &x, &rec, "request", r->user.agency_id, r->user.id, data);
 		json_decref(data);
-		rc = insert(r, &x, ids, nids);
+		rc = insert(r, &x, NULL, 0);
 	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "transfer.request", "case", rec.id, NULL);
@@ -240,6 +227,7 @@ int api_transfers_get(struct req *r)
 	if (rc)
 		return rc;
 	rc = api_reply(r, 200, transfer_json(r, &x, side & READER));
+	api_audit_read(r, "transfer.read", "case", rec.id, NULL);
 	transfer_release(&x);
 	record_release(&rec);
 	return rc;
@@ -276,6 +264,7 @@ int api_transfers_list(struct req *r)
 	if (store_transfer_query(r->st, &q, &x, &n, &total))
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	json_t *items = json_array();
+	struct buf ids = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		struct record rec;
 		int reader = 0;
@@ -284,7 +273,11 @@ int api_transfers_list(struct req *r)
 			record_release(&rec);
 		}
 		json_array_append_new(items, transfer_json(r, &x[i], reader));
+		buf_addf(&ids, "%s%s", i ? "," : "", x[i].record_id);
 	}
+	if (n)
+		api_audit_read(r, "transfer.list", "case", ids.p, NULL);
+	buf_release(&ids);
 	transfer_list_free(x, n);
 	return api_reply(r, 200, json_pack("{s:o,s:I,s:i,s:i}", "items", items, "total", (json_int_t)total, "page", q.page,
 					   "per", q.per));
@@ -294,7 +287,7 @@ int api_transfers_list(struct req *r)
  * transaction with the transfer's new status. */
 static int move_case(struct req *r, struct record *rec, const struct transfer *x, const char *owner)
 {
-	int rc = consents_reload(r, rec);
+	int rc = records_reload(r, rec);
 	if (rc)
 		return rc;
 	int64_t expected = rec->version;
@@ -326,24 +319,6 @@ static int new_owner(struct req *r, const struct transfer *x, const char *named,
 	return active_user(r, *owner, x->to_agency_id, "owner_id", &u);
 }
 
-static int declined_task(struct req *r, const struct record *rec, const struct transfer *x)
-{
-	const struct workflow *wf = schema_workflow(r->conf->schema, "case");
-	char today[11];
-	struct task t = {0};
-	clock_today_iso(today);
-	const char *rule = wf ? workflow_event_task(wf, "transfer_declined", today, t.due_on) : NULL;
-	if (!rule || !strcmp(x->kind, "request")) /* a requester cannot see the case's tasks */
-		return 0;
-	token_uuid(t.id);
-	snprintf(t.record_id, sizeof t.record_id, "%s", rec->id);
-	snprintf(t.rule, sizeof t.rule, "%s", rule);
-	snprintf(t.ref, sizeof t.ref, "transfer:%.8s", x->id);
-	snprintf(t.status, sizeof t.status, "open");
-	t.created_at = clock_now();
-	return store_task_put(r->st, &t, 1) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
-}
-
 int api_transfers_patch(struct req *r)
 {
 	static const char *const keys[] = {"status", "reason", "owner_id", NULL};
@@ -366,7 +341,7 @@ int api_transfers_patch(struct req *r)
 	const char *named = json_string_value(json_object_get(b, "owner_id"));
 	int cancel = !rc && !strcmp(to, "cancelled");
 	if (!rc && strcmp(x.status, "pending"))
-		rc = api_fail(r, HV_ECONFLICT, "status", "this transfer is already %s", x.status);
+		rc = api_fail(r, HV_ECONFLICT, "status", "this transfer is already %s", api_label(x.status));
 	if (!rc && !(side & (cancel ? PROPOSER : RECEIVER)))
 		rc = api_fail(r, HV_EFORBID, "status", cancel ? "only the side that proposed it may cancel it"
 							       : "only the receiver may answer this transfer");
@@ -374,13 +349,6 @@ int api_transfers_patch(struct req *r)
 		rc = api_fail(r, HV_EVALID, "reason", "is required");
 	if (!rc && !strcmp(to, "accepted"))
 		rc = new_owner(r, &x, named, &owner);
-	/* Handing the case to the requesting agency discloses it: that needs consent now. */
-	char ids[2][ID_LEN];
-	size_t nids;
-	if (!rc && owner && !strcmp(x.kind, "request") && strcmp(x.to_agency_id, rec.agency_id) &&
-	    (rc = consents_allowing(r, rec.id, x.to_agency_id, 0, ids, &nids)) == 1)
-		rc = api_fail(r, HV_EVALID, "consent", "no recorded consent covers sharing the case with that agency; "
-						      "record it first, or a supervisor may transfer with an override reason");
 	if (!rc && x.version != expected)
 		rc = api_fail(r, HV_ESTALE, NULL, "the transfer was changed by someone else since version %lld; reload it",
 			      (long long)expected);
@@ -399,12 +367,20 @@ int api_transfers_patch(struct req *r)
 	if (!rc && (rc = store_transfer_update(r->st, &x, expected)))
 		rc = rc == -HV_ESTALE ? api_fail(r, HV_ESTALE, NULL, "the transfer was changed by someone else; reload it")
 				      : api_fail(r, HV_EIO, NULL, "storage error");
+	/* Handing the case to a requesting agency discloses it: that needs consent, now. */
+	char ids[2][ID_LEN];
+	size_t nids;
+	if (!rc && owner && !strcmp(x.kind, "request") && strcmp(x.to_agency_id, rec.agency_id))
+		rc = consents_require(r, &rec, x.to_agency_id, 0, NULL, 0, ids, &nids);
 	if (!rc && owner)
 		rc = move_case(r, &rec, &x, owner);
 	if (!rc)
 		rc = history(r, &x, to);
-	if (!rc && !strcmp(to, "declined"))
-		rc = declined_task(r, &rec, &x);
+	if (!rc && !strcmp(to, "declined") && !strcmp(x.kind, "transfer")) { /* a requester cannot see the case's tasks */
+		char ref[24];
+		snprintf(ref, sizeof ref, "transfer:%.8s", x.id);
+		rc = records_event_task(r, x.record_id, "transfer_declined", ref, NULL, NULL);
+	}
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "transfer.update", "case", rec.id, NULL);
 	rc = api_tx_end(r, rc, tx);

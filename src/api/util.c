@@ -262,3 +262,27 @@ int api_enum_member(struct req *r, const json_t *b, const char *key, const char 
 	buf_release(&list);
 	return rc;
 }
+
+/* Words for the codes a message may name, translated like the message around them. */
+static const struct {
+	const char *code, *label;
+} labels[] = {
+	{"pending", MSG("waiting for an answer")},
+	{"accepted", MSG("accepted")},
+	{"declined", MSG("declined")},
+	{"completed", MSG("completed")},
+	{"cancelled", MSG("cancelled")},
+	{"consent_withdrawn", MSG("ended by a withdrawal of consent")},
+	{"services", MSG("services")},
+	{"disclosure", MSG("sharing with other organisations")},
+	{"tracing", MSG("family tracing")},
+	{"reporting", MSG("reporting to the authorities")},
+};
+
+const char *api_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		if (!strcmp(labels[i].code, code))
+			return err_tr(labels[i].label);
+	return code;
+}

@@ -35,6 +35,33 @@ static int put_task(struct req *r, const struct record *rec, const struct task_w
 	return store_task_put(r->st, &t, refresh);
 }
 
+int records_event_task(struct req *r, const char *record_id, const char *event, const char *ref, const char *due,
+		       const char *title)
+{
+	const struct workflow *wf = workflow(r);
+	char today[11], when[11];
+	clock_today_iso(today);
+	struct task_want w = {.rule = wf ? workflow_event_task(wf, event, today, when) : NULL, .title = title};
+	if (!w.rule)
+		return 0; /* the workflow asks for no task */
+	snprintf(w.ref, sizeof w.ref, "%s", ref);
+	snprintf(w.due_on, sizeof w.due_on, "%s", due ? due : when);
+	struct record rec = {0};
+	snprintf(rec.id, sizeof rec.id, "%s", record_id);
+	return put_task(r, &rec, &w, 1) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+}
+
+int records_event_task_close(struct req *r, const char *record_id, const char *event, const char *ref, const char *status)
+{
+	const struct workflow *wf = workflow(r);
+	char today[11], when[11];
+	clock_today_iso(today);
+	const char *rule = wf ? workflow_event_task(wf, event, today, when) : NULL;
+	if (rule && store_task_close_rule(r->st, record_id, rule, ref, status, clock_now(), r->user.id))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	return 0;
+}
+
 /* The subform rules: one task per plan row with a due date, kept in step with the document. */
 static int sync_rows(struct req *r, const struct workflow *wf, const struct record *rec, const json_t *doc)
 {
@@ -98,10 +125,10 @@ int records_tasks_sync(struct req *r, const struct record *rec, const json_t *be
 		int64_t now = clock_now();
 		workflow_done_rules(wf, entered, &done, &n);
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = store_task_close_rule(r->st, rec->id, done[i], "done", now, r->user.id);
+			rc = store_task_close_rule(r->st, rec->id, done[i], NULL, "done", now, r->user.id);
 		free(done);
 		if (!rc && workflow_is_closed(wf, entered))
-			rc = store_task_close_rule(r->st, rec->id, NULL, "cancelled", now, r->user.id);
+			rc = store_task_close_rule(r->st, rec->id, NULL, NULL, "cancelled", now, r->user.id);
 		struct task_want *want;
 		char today[11];
 		clock_today_iso(today);
@@ -200,16 +227,12 @@ int api_tasks_patch(struct req *r)
 	struct task t;
 	if (!token_is_uuid(r->params[0]) || store_task_get(r->st, r->params[0], &t))
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such task");
-	const char *id = t.record_id;
-	const char *saved = r->params[0];
 	char task_id[ID_LEN];
 	snprintf(task_id, sizeof task_id, "%s", t.id);
 	r->rtype = t.record_type;
-	r->params[0] = id;
 	struct record rec;
 	const char *reason;
-	int rc = records_load_for(r, "update", &rec, &reason);
-	r->params[0] = saved;
+	int rc = records_load_id(r, t.record_id, "update", &rec, &reason);
 	if (rc == -HV_ENOTFOUND) {
 		err_clear(&r->err);
 		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such task");

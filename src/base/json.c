@@ -64,3 +64,11 @@ int json_only_keys(const json_t *obj, const char *const *allowed, struct err *e)
 	}
 	return 0;
 }
+
+int json_array_has_str(const json_t *list, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) if (s && json_is_string(v) && !strcmp(json_string_value(v), s)) return 1;
+	return 0;
+}

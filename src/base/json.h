@@ -16,6 +16,8 @@ int json_to_buf(struct buf *b, const json_t *v);
 char *json_canonical(const json_t *v);
 /* Object member getters returning NULL when absent or of the wrong type. */
 const char *json_get_str(const json_t *obj, const char *key);
+/* Whether the JSON array list holds the string s (NULL list or s: no). */
+int json_array_has_str(const json_t *list, const char *s);
 /* Checks that obj has only keys from the NULL-terminated list; reports the first unknown one. */
 int json_only_keys(const json_t *obj, const char *const *allowed, struct err *e);
 

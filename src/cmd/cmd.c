@@ -121,13 +121,8 @@ int cmd_open(struct opts *o, const char *db, struct store **st, int create_key)
 	if (!rc)
 		rc = audit_key_load(key, create_key, &e);
 	/* A database made before forms were configuration gets the shipped ones on first open. */
-	struct config_doc *docs;
-	size_t ndocs;
-	if (!rc && !(rc = store_config_list(*st, &docs, &ndocs))) {
-		config_list_free(docs, ndocs);
-		if (!ndocs && !(rc = store_begin(*st, 1)))
-			rc = cmd_commit(*st, config_sync(*st, NULL, &e), "config.sync", NULL, NULL);
-	}
+	if (!rc && store_config_generation(*st) == 0 && !(rc = store_begin(*st, 1)))
+		rc = cmd_commit(*st, config_sync(*st, NULL, &e), "config.sync", NULL, NULL);
 	if (rc) {
 		cmd_fail("%s", e.msg.p);
 		store_close(*st);

@@ -56,8 +56,6 @@ static int seed_services(struct store *st, const char *dss, const char *ngo)
 	int rc = 0;
 	for (size_t i = 0; !rc && i < sizeof demo_services / sizeof *demo_services; i++) {
 		struct service x = {0};
-		struct location *chain;
-		size_t n;
 		token_uuid(x.id);
 		snprintf(x.agency_id, sizeof x.agency_id, "%s", demo_services[i].ngo ? ngo : dss);
 		snprintf(x.name, sizeof x.name, "%s", demo_services[i].name);
@@ -67,16 +65,7 @@ static int seed_services(struct store *st, const char *dss, const char *ngo)
 		x.data = (char *)demo_services[i].data;
 		x.active = 1;
 		x.created_at = x.updated_at = clock_now();
-		if ((rc = store_location_chain(st, x.pcode, &chain, &n)))
-			break;
-		json_t *areas = json_array();
-		for (size_t k = 0; k < n; k++)
-			json_array_append_new(areas, json_string(chain[k].pcode));
-		location_list_free(chain, n);
-		char *text = json_dumps(areas, JSON_COMPACT);
-		rc = store_service_put(st, &x, text, 0, NULL);
-		free(text);
-		json_decref(areas);
+		rc = store_service_put(st, &x, 0, NULL);
 	}
 	return rc;
 }

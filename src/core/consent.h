@@ -17,8 +17,8 @@ int consent_active(const struct consent *c, const char *purpose);
  * "no" when only refusals or withdrawals name it; a purpose nobody was asked about is left out
  * (a value typed before consent records existed stays until one names it). A new object. */
 json_t *consent_derive(const struct consent *c, size_t n);
-/* The index of an active consent covering purpose — for disclosure, one whose agencies list
- * is empty or names agency_id — or -1. */
+/* The index of an active consent covering purpose — for disclosure to agency_id, one whose
+ * agencies list is empty or names it (agency_id NULL: to any agency) — or -1. */
 long consent_find(const struct consent *c, size_t n, const char *purpose, const char *agency_id);
 
 #endif

@@ -544,14 +544,6 @@ int form_check_complete(const struct formset *fs, const char *id, const json_t *
 	return err_set(e, HV_ENOTFOUND, "form", "no form %s", id);
 }
 
-static int role_listed(const json_t *roles, const char *role)
-{
-	size_t i;
-	json_t *r;
-	json_array_foreach(roles, i, r) if (json_is_string(r) && !strcmp(json_string_value(r), role)) return 1;
-	return 0;
-}
-
 /* Whether f is restricted for doc: always when sensitive, or only while sensitive_if holds
  * (doc NULL: as if it held — "may this role ever read it"). */
 static int restricted(const struct field *f, const json_t *doc)
@@ -568,7 +560,7 @@ int form_field_restricted(const struct formset *fs, const char *name, const json
 int form_field_readable(const struct formset *fs, const char *name, const char *role, const json_t *doc)
 {
 	const struct field *f = find(fs, name);
-	return !f || !restricted(f, doc) || role_listed(f->sensitive, role);
+	return !f || !restricted(f, doc) || json_array_has_str(f->sensitive, role);
 }
 
 int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t *hidden)
@@ -590,7 +582,7 @@ int form_filter(const struct formset *fs, json_t *doc, const char *role, json_t 
 	for (size_t i = 0; i < fs->n; i++)
 		for (size_t k = 0; k < fs->forms[i]->n; k++) {
 			const struct field *f = &fs->forms[i]->fields[k];
-			if (!restricted(f, orig) || role_listed(f->sensitive, role))
+			if (!restricted(f, orig) || json_array_has_str(f->sensitive, role))
 				continue;
 			if (json_object_get(doc, f->name) && hidden)
 				json_array_append_new(hidden, json_string(f->name));

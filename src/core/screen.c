@@ -31,14 +31,6 @@ static const json_t *by_id(const json_t *list, const char *id)
 	return NULL;
 }
 
-static int listed(const json_t *list, const char *s)
-{
-	size_t i;
-	json_t *x;
-	json_array_foreach(list, i, x) if (s && json_is_string(x) && !strcmp(json_string_value(x), s)) return 1;
-	return 0;
-}
-
 /* Whether question q offers answer a: its options, or yes/no/unknown. */
 static int offers(const json_t *q, const char *a)
 {
@@ -215,7 +207,7 @@ const char *screen_id(const struct screen *s)
 
 static int present(const json_t *trigger, const json_t *answers)
 {
-	return listed(json_object_get(trigger, "when"), json_string_value(json_object_get(answers, json_string_value(json_object_get(trigger, "question")))));
+	return json_array_has_str(json_object_get(trigger, "when"), json_string_value(json_object_get(answers, json_string_value(json_object_get(trigger, "question")))));
 }
 
 /* Counts of present indicators per dimension, and whether each dimension is positive: its
@@ -282,7 +274,7 @@ static int relied_on(const json_t *rule, const char *dim)
 		return rule != NULL;
 	size_t g;
 	json_t *group;
-	json_array_foreach(json_object_get(rule, "groups"), g, group) if (listed(group, dim)) return 1;
+	json_array_foreach(json_object_get(rule, "groups"), g, group) if (json_array_has_str(group, dim)) return 1;
 	return 0;
 }
 
@@ -290,7 +282,7 @@ static int relied_on(const json_t *rule, const char *dim)
 static int conditions_hold(const json_t *rule, const char *result, int danger, int indicators, const json_t *dims)
 {
 	const json_t *rs = json_object_get(rule, "results"), *ds = json_object_get(rule, "dimensions");
-	if (rs && !listed(rs, result))
+	if (rs && !json_array_has_str(rs, result))
 		return 0;
 	if (json_is_true(json_object_get(rule, "red_flag")) && !danger)
 		return 0;
@@ -367,7 +359,7 @@ int screen_evaluate(const struct screen *s, const json_t *answers, json_t **out,
 	json_t *services = json_array();
 	json_array_foreach(json_object_get(def, "services"), i, x) {
 		const char *svc = json_string_value(json_object_get(x, "service"));
-		if (conditions_hold(x, result, danger, n, dims) && !listed(services, svc))
+		if (conditions_hold(x, result, danger, n, dims) && !json_array_has_str(services, svc))
 			json_array_append_new(services, json_string(svc));
 	}
 	*out = json_pack("{s:s,s:s,s:b,s:o,s:o,s:o}", "result", result, "risk_level", risk, "immediate_danger", danger,

@@ -15,14 +15,6 @@ struct workflow {
 
 #define MAX_OCCURRENCES 60 /* repeated tasks of one rule, e.g. monthly visits for five years */
 
-static int listed(const json_t *list, const char *s)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v) if (json_is_string(v) && !strcmp(json_string_value(v), s)) return 1;
-	return 0;
-}
-
 static const json_t *stage(const struct workflow *w, const char *id)
 {
 	size_t i;
@@ -234,7 +226,7 @@ int workflow_has_approval(const struct workflow *w, const char *kind)
 int workflow_may_approve(const struct workflow *w, const char *kind, const char *role)
 {
 	const json_t *a = approval(w, kind);
-	return a && listed(json_object_get(a, "roles"), role);
+	return a && json_array_has_str(json_object_get(a, "roles"), role);
 }
 
 int workflow_transition(const struct workflow *w, const char *from, const char *to, const char *role,
@@ -246,10 +238,10 @@ int workflow_transition(const struct workflow *w, const char *from, const char *
 	json_t *tr;
 	int from_ok = 0;
 	json_array_foreach(json_object_get(w->def, "transitions"), i, tr) {
-		if (strcmp(json_string_value(json_object_get(tr, "to")), to) || !listed(json_object_get(tr, "from"), from))
+		if (strcmp(json_string_value(json_object_get(tr, "to")), to) || !json_array_has_str(json_object_get(tr, "from"), from))
 			continue;
 		from_ok = 1;
-		if (!listed(json_object_get(tr, "roles"), role))
+		if (!json_array_has_str(json_object_get(tr, "roles"), role))
 			continue;
 		t->requires_forms = json_object_get(tr, "requires_forms");
 		t->approval = json_string_value(json_object_get(tr, "approval"));
@@ -294,7 +286,7 @@ int workflow_done_rules(const struct workflow *w, const char *s, const char ***r
 	*n = 0;
 	*rules = xcalloc(json_array_size(json_object_get(w->def, "tasks")) + 1, sizeof **rules);
 	json_array_foreach(json_object_get(w->def, "tasks"), i, t) {
-		if (listed(json_object_get(t, "done_on_stage"), s))
+		if (json_array_has_str(json_object_get(t, "done_on_stage"), s))
 			(*rules)[(*n)++] = json_string_value(json_object_get(t, "id"));
 	}
 	return 0;

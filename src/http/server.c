@@ -382,19 +382,24 @@ int server_start(const struct server_config *c, struct err *e)
 		return err_set(e, HV_EINVAL, "listen", "host must be an IPv4 address such as 127.0.0.1");
 	int threads = cfg.threads > 0 ? cfg.threads : 4;
 	W.stop = 0;
-	W.n = threads;
+	W.n = 0;
 	W.threads = xcalloc((size_t)threads, sizeof *W.threads);
-	for (int i = 0; i < threads; i++)
-		if (pthread_create(&W.threads[i], NULL, worker, NULL))
+	/* On failure, server_stop joins the workers started so far: nothing is left running. */
+	for (; W.n < threads; W.n++)
+		if (pthread_create(&W.threads[W.n], NULL, worker, NULL)) {
+			server_stop();
 			return err_set(e, HV_EINTERNAL, NULL, "cannot start worker threads");
+		}
 	daemon_ = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
 				   on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 				   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-	if (!daemon_)
+	if (!daemon_) {
+		server_stop();
 		return err_set(e, HV_EIO, NULL, "cannot listen on %s", cfg.listen);
+	}
 	return 0;
 }
 

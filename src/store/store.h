@@ -436,7 +436,8 @@ int store_task_put(struct store *st, const struct task *t, int refresh);
 int store_task_get(struct store *st, const char *id, struct task *out);
 /* Sets the status of one task (id), or of a record's open tasks of a rule (rule NULL: all). */
 int store_task_set_status(struct store *st, const char *id, const char *status, int64_t at, const char *user_id);
-int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *status, int64_t at,
+int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *ref, const char *status,
+			  int64_t at,
 			  const char *user_id);
 /* Deletes a record's tasks of rule whose ref is not listed (refs: n strings). */
 int store_task_prune(struct store *st, const char *record_id, const char *rule, char (*refs)[24], size_t n);
@@ -464,8 +465,8 @@ void screening_release(struct screening *s);
 void screening_list_free(struct screening *s, size_t n);
 
 /* Inserts (expected 0) or replaces the service whose version is expected (version expected
- * + 1), with its areas (a JSON array: its own area, then those above it). */
-int store_service_put(struct store *st, const struct service *s, const char *areas, int64_t expected, struct err *e);
+ * + 1), with its search rows: its own area and every area above it. */
+int store_service_put(struct store *st, const struct service *s, int64_t expected, struct err *e);
 int store_service_get(struct store *st, const char *id, struct service *out);
 int store_service_search(struct store *st, const struct service_query *q, struct service **out, size_t *n,
 			 int64_t *total);
@@ -473,13 +474,14 @@ void service_release(struct service *s);
 void service_list_free(struct service *s, size_t n);
 
 /* Consents. withdraw stores the new withdrawn list and data of c; cut ends what the consent
- * allowed: referrals relying on it become consent_withdrawn, pending transfers cancelled. */
+ * allowed: referrals relying on it become consent_withdrawn, pending transfers cancelled, and
+ * *pending (n ids, freed by the caller) lists the referrals that were still waiting. */
 int store_consent_insert(struct store *st, const struct consent *c);
 int store_consent_get(struct store *st, const char *id, struct consent *out);
 int store_consent_list(struct store *st, const char *record_id, struct consent **out, size_t *n);
 int store_consent_withdraw(struct store *st, const struct consent *c);
 int store_consent_use(struct store *st, const char *consent_id, const char *kind, const char *use_id);
-int store_consent_cut(struct store *st, const char *consent_id, int64_t at);
+int store_consent_cut(struct store *st, const char *consent_id, int64_t at, char (**pending)[ID_LEN], size_t *n);
 void consent_release(struct consent *c);
 void consent_list_free(struct consent *c, size_t n);
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 96
+#define STMT_CACHE 256
 
 struct store {
 	sqlite3 *db;
@@ -45,6 +45,7 @@ static sqlite3_stmt *stmt(struct store *st, const char *sql)
 			sqlite3_clear_bindings(st->cache[i].s);
 			return st->cache[i].s;
 		}
+	/* Every static statement fits (about 140); only dynamic queries beyond that evict. */
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		log_event(LOG_ERROR, "store_prepare", "msg=\"%s\"", sqlite3_errmsg(st->db));
@@ -1640,16 +1641,17 @@ int store_task_set_status(struct store *st, const char *id, const char *status, 
 	return run(st, s, NULL, "task");
 }
 
-int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *status, int64_t at,
-			  const char *user_id)
+int store_task_close_rule(struct store *st, const char *record_id, const char *rule, const char *ref, const char *status,
+			  int64_t at, const char *user_id)
 {
 	sqlite3_stmt *s = stmt(st, "UPDATE tasks SET status = ?3, done_at = ?4, done_by = ?5"
-				   " WHERE record_id = ?1 AND (?2 IS NULL OR rule = ?2) AND status = 'open'");
+				   " WHERE record_id = ?1 AND (?2 IS NULL OR rule = ?2) AND (?6 IS NULL OR ref = ?6) AND status = 'open'");
 	bt(s, 1, record_id);
 	bt(s, 2, rule);
 	bt(s, 3, status);
 	bi(s, 4, at);
 	bt(s, 5, user_id);
+	bt(s, 6, ref);
 	return run(st, s, NULL, "task");
 }
 
@@ -2022,7 +2024,7 @@ static void service_list_free_v(void *x, size_t n)
 	service_list_free(x, n);
 }
 
-int store_service_put(struct store *st, const struct service *x, const char *areas, int64_t expected, struct err *e)
+int store_service_put(struct store *st, const struct service *x, int64_t expected, struct err *e)
 {
 	sqlite3_stmt *s = stmt(st, expected ? "UPDATE services SET agency_id = ?2, name = ?3, type = ?4, pcode = ?5, languages = ?6,"
 					      " data = ?7, active = ?8, version = ?9, updated_at = ?11 WHERE id = ?1 AND version = ?12"
@@ -2050,11 +2052,16 @@ int store_service_put(struct store *st, const struct service *x, const char *are
 		rc = run(st, s, e, "service areas");
 	}
 	if (!rc && x->active) {
+		/* The service's area and every area above it, as store_location_chain walks them. */
 		s = stmt(st, "INSERT INTO service_areas(type, pcode, service_id, depth, name, languages)"
-			     " SELECT ?2, value, ?1, key, ?4, ?5 FROM json_each(?3)");
+			     " WITH RECURSIVE up(pcode, parent, depth) AS ("
+			     " SELECT pcode, parent, 0 FROM locations WHERE pcode = ?3"
+			     " UNION ALL SELECT l.pcode, l.parent, up.depth + 1 FROM locations l"
+			     " JOIN up ON l.pcode = up.parent WHERE up.depth < 16)"
+			     " SELECT ?2, pcode, ?1, depth, ?4, ?5 FROM up");
 		bt(s, 1, x->id);
 		bt(s, 2, x->type);
-		bt(s, 3, areas);
+		bt(s, 3, x->pcode);
 		bt(s, 4, x->name);
 		bt(s, 5, x->languages);
 		rc = run(st, s, e, "service areas");
@@ -2245,22 +2252,43 @@ int store_consent_use(struct store *st, const char *consent_id, const char *kind
 	return run(st, s, NULL, "consent use");
 }
 
-int store_consent_cut(struct store *st, const char *consent_id, int64_t at)
+static void id_row(sqlite3_stmt *s, void *p)
 {
-	static const char *const sql[] = {
-		"UPDATE referrals SET status = 'consent_withdrawn', version = version + 1, updated_at = ?2"
-		" WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'referral')"
-		" AND status IN ('pending', 'accepted', 'completed')",
-		"UPDATE transfers SET status = 'cancelled', version = version + 1, updated_at = ?2,"
-		" data = json_set(data, '$.cancelled_because', 'consent_withdrawn')"
-		" WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'transfer') AND status = 'pending'",
-	};
-	int rc = 0;
-	for (size_t i = 0; !rc && i < sizeof sql / sizeof *sql; i++) {
-		sqlite3_stmt *s = stmt(st, sql[i]);
-		bt(s, 1, consent_id);
-		bi(s, 2, at);
-		rc = run(st, s, NULL, "consent withdrawal");
+	cpy(s, 0, p, ID_LEN);
+}
+
+static void id_list_free(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
+
+int store_consent_cut(struct store *st, const char *consent_id, int64_t at, char (**pending)[ID_LEN], size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE transfers SET status = 'cancelled', version = version + 1, updated_at = ?2,"
+				   " data = json_set(data, '$.cancelled_because', 'consent_withdrawn')"
+				   " WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'transfer')"
+				   " AND status = 'pending'");
+	bt(s, 1, consent_id);
+	bi(s, 2, at);
+	int rc = run(st, s, NULL, "consent withdrawal");
+	if (rc)
+		return rc;
+	/* The referrals still waiting for an answer come back: their waiting tasks end too. */
+	s = stmt(st, "SELECT id FROM referrals WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1"
+		     " AND kind = 'referral') AND status = 'pending'");
+	bt(s, 1, consent_id);
+	if ((rc = collect(st, s, (void **)pending, n, ID_LEN, id_row, id_list_free, "consent withdrawal")))
+		return rc;
+	s = stmt(st, "UPDATE referrals SET status = 'consent_withdrawn', version = version + 1, updated_at = ?2"
+		     " WHERE id IN (SELECT use_id FROM consent_uses WHERE consent_id = ?1 AND kind = 'referral')"
+		     " AND status IN ('pending', 'accepted', 'completed')");
+	bt(s, 1, consent_id);
+	bi(s, 2, at);
+	if ((rc = run(st, s, NULL, "consent withdrawal"))) {
+		free(*pending);
+		*pending = NULL;
+		*n = 0;
 	}
 	return rc;
 }
@@ -2357,34 +2385,36 @@ int store_referral_update(struct store *st, const struct referral *x, int64_t ex
 	return !rc && sqlite3_changes(st->db) == 0 ? -HV_ESTALE : rc;
 }
 
-int store_referral_query(struct store *st, const struct referral_query *q, struct referral **out, size_t *n,
-			 int64_t *total)
+#define REFERRAL_WHERE                                                                                \
+	" WHERE r.deleted = 0 AND (?1 IS NULL OR x.record_id = ?1) AND (?2 IS NULL OR x.to_agency_id = ?2)"   \
+	" AND (?3 IS NULL OR x.from_agency_id = ?3) AND (?4 IS NULL OR x.referred_by = ?4)"                    \
+	" AND (?5 IS NULL OR x.status = ?5)"
+
+static void referral_bind(sqlite3_stmt *s, const struct referral_query *q)
 {
-	sqlite3_stmt *s = stmt(st, "SELECT " REFERRAL_COLS REFERRAL_FROM " WHERE r.deleted = 0"
-				   " AND (?1 IS NULL OR x.record_id = ?1) AND (?2 IS NULL OR x.to_agency_id = ?2)"
-				   " AND (?3 IS NULL OR x.from_agency_id = ?3) AND (?4 IS NULL OR x.referred_by = ?4)"
-				   " AND (?5 IS NULL OR x.status = ?5) ORDER BY x.created_at DESC, x.rowid DESC LIMIT ?6 OFFSET ?7");
 	bt(s, 1, q->record_id);
 	bt(s, 2, q->to_agency_id);
 	bt(s, 3, q->from_agency_id);
 	bt(s, 4, q->referred_by);
 	bt(s, 5, q->status);
+}
+
+int store_referral_query(struct store *st, const struct referral_query *q, struct referral **out, size_t *n,
+			 int64_t *total)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REFERRAL_COLS REFERRAL_FROM REFERRAL_WHERE " ORDER BY x.created_at DESC, x.rowid DESC LIMIT ?6 OFFSET ?7");
+	referral_bind(s, q);
 	bi(s, 6, q->per);
 	bi(s, 7, (int64_t)(q->page - 1) * q->per);
 	int rc = collect(st, s, (void **)out, n, sizeof **out, referral_row, referral_list_free_v, "referral list");
 	if (rc)
 		return rc;
-	s = stmt(st, "SELECT count(*)" REFERRAL_FROM " WHERE r.deleted = 0"
-		     " AND (?1 IS NULL OR x.record_id = ?1) AND (?2 IS NULL OR x.to_agency_id = ?2)"
-		     " AND (?3 IS NULL OR x.from_agency_id = ?3) AND (?4 IS NULL OR x.referred_by = ?4)"
-		     " AND (?5 IS NULL OR x.status = ?5)");
-	bt(s, 1, q->record_id);
-	bt(s, 2, q->to_agency_id);
-	bt(s, 3, q->from_agency_id);
-	bt(s, 4, q->referred_by);
-	bt(s, 5, q->status);
+	s = stmt(st, "SELECT count(*)" REFERRAL_FROM REFERRAL_WHERE);
+	referral_bind(s, q);
 	if ((rc = one(st, s))) {
 		referral_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 		return rc;
 	}
 	*total = ci(s, 0);
@@ -2507,6 +2537,8 @@ int store_transfer_query(struct store *st, const struct transfer_query *q, struc
 	transfer_bind(s, q);
 	if ((rc = one(st, s))) {
 		transfer_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 		return rc;
 	}
 	*total = ci(s, 0);

@@ -81,12 +81,14 @@ describe('consent, referrals and transfers', { timeout: 120_000 }, () => {
     // A best-interests decision is a supervisor's.
     expectError(await cw.post(`/api/v1/cases/${c.id}/consents`, consent({ giver: 'best_interests', reason: 'infant' })), 403, null, 'giver');
     expectStatus(await sup.post(`/api/v1/cases/${c.id}/consents`, consent({ giver: 'best_interests', reason: 'the caregiver is a suspect' })), 201);
-    // A refusal where a consent still holds is a withdrawal in disguise.
+    // A refusal where a consent still holds is a withdrawal in disguise, even one for named agencies.
     expectError(await cw.post(`/api/v1/cases/${c.id}/consents`, consent({ decision: 'refused', purposes: ['services'] })), 409, null, 'purposes');
+    expectStatus(await cw.post(`/api/v1/cases/${c.id}/consents`, consent({ purposes: ['disclosure'], agencies: [dla.id] })), 201);
+    expectError(await cw.post(`/api/v1/cases/${c.id}/consents`, consent({ decision: 'refused', purposes: ['disclosure'] })), 409, null, 'purposes');
     // Another caseworker's case is not there for cw2; a screener may not record consent.
     expectError(await cw2.post(`/api/v1/cases/${c.id}/consents`, consent()), 404);
     const list = (await cw.get(`/api/v1/cases/${c.id}/consents`)).json;
-    assert.equal(list.items.length, 1, 'only the supervisor\'s decision was recorded');
+    assert.equal(list.items.length, 2, 'only the supervisor\'s decision and the disclosure consent were recorded');
   });
 
   it('a referral needs consent for services and disclosure to that agency', async () => {
@@ -106,6 +108,9 @@ describe('consent, referrals and transfers', { timeout: 120_000 }, () => {
     assert.equal(audit[0].reason, 'life-threatening: she needs a shelter tonight');
     const shown = (await cw.get(`/api/v1/cases/${c.id}/referrals`)).json.items;
     assert.equal(shown[0].override_reason, 'life-threatening: she needs a shelter tonight', 'the override is shown on the case');
+    const theirs = (await provider.get(`/api/v1/referrals/${o.json.id}`)).json;
+    assert.equal(theirs.without_consent, true, 'the provider knows there was no consent');
+    assert.equal(theirs.override_reason, undefined, 'but not the reason, which may tell of the case');
     // With consent for the NGO, an override is refused as unneeded, and the referral goes through.
     expectStatus(await cw.post(`/api/v1/cases/${c.id}/consents`, consent({ purposes: ['disclosure'], agencies: [dla.id] })), 201);
     expectError(await sup.post(`/api/v1/cases/${c.id}/referrals`, { ...refer, override_reason: 'x' }), 422, null, 'override_reason');
@@ -189,6 +194,8 @@ describe('consent, referrals and transfers', { timeout: 120_000 }, () => {
     expectStatus(cut, 200);
     assert.equal(cut.json.status, 'consent_withdrawn');
     assert.equal(cut.json.case.data, undefined, 'no case data once consent is withdrawn');
+    const open = (await cw.get(`/api/v1/tasks?record_id=${c.id}&status=open`)).json.items;
+    assert.ok(!open.some((t) => t.rule === 'referral_response'), 'nobody waits for an answer to a referral that ended');
     assert.equal((await cw.get(`/api/v1/cases/${c.id}`)).json.data.consent_for_services, 'no');
     expectError(await cw.post(`/api/v1/consents/${given.id}/withdraw`, { reason: 'again' }), 409);
     expectError(await provider.patch(`/api/v1/referrals/${ref.id}`, { status: 'accepted' }, { 'if-match': `"${cut.json.version}"` }), 409);
@@ -217,6 +224,7 @@ describe('consent, referrals and transfers', { timeout: 120_000 }, () => {
     expectError(await cw2.get(`/api/v1/cases/${c.id}`), 404, null, null);
     const inbox = (await cw2.get('/api/v1/transfers?box=inbox')).json.items;
     assert.ok(inbox.some((x) => x.id === t.json.id));
+    assert.ok((await readAudit(admin, `record_id=${c.id}&action=transfer.list`)).items.length >= 1, 'seeing a transfer is audited');
     expectError(await cw.patch(`/api/v1/transfers/${t.json.id}`, { status: 'accepted' }, { 'if-match': '"1"' }), 403);
     const ok = await cw2.patch(`/api/v1/transfers/${t.json.id}`, { status: 'accepted' }, { 'if-match': '"1"' });
     expectStatus(ok, 200);
