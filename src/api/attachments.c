@@ -89,7 +89,7 @@ int api_attachments_get(struct req *r)
 	struct record rec = {0};
 	char type[16] = "";
 	const char *reason, *id = r->params[0];
-	if (!token_is_uuid(id) || store_attachment_get(r->st, id, &a, 1))
+	if (!token_is_uuid(id) || store_attachment_get(r->st, id, &a, 0))
 		return api_fail(r, HV_ENOTFOUND, NULL, "no such file");
 	/* Readable when its record and its field are. */
 	if (store_record_get(r->st, a.record_id, &rec) == 0)
@@ -101,6 +101,11 @@ int api_attachments_get(struct req *r)
 	const struct formset *fs = rc ? NULL : records_formset(r);
 	if (!rc && fs && !form_field_readable(fs, a.field, r->user.role, doc))
 		rc = -HV_ENOTFOUND;
+	/* The bytes are read only for a reader who may have them. */
+	if (!rc) {
+		attachment_release(&a);
+		rc = store_attachment_get(r->st, id, &a, 1) ? -HV_ENOTFOUND : 0;
+	}
 	if (rc) {
 		err_clear(&r->err);
 		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such file");

@@ -81,6 +81,17 @@ static int event_known(const char *ev)
 	return 0;
 }
 
+/* A task rule's number of days: a whole number of at most ten years, so repeats stay few and
+ * no sum overflows; required or optional. */
+static int days_ok(const json_t *t, const char *key, int required, struct err *e)
+{
+	const json_t *v = json_object_get(t, key);
+	if ((v || required) && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660))
+		return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
+			       json_string_value(json_object_get(t, "id")), key);
+	return 0;
+}
+
 static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 {
 	static const char *const keys[] = {"id",	  "on_stage",	 "due_days", "every_days", "until_days",
@@ -89,27 +100,20 @@ static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 	int rc = json_only_keys(t, keys, e);
 	if (rc)
 		return rc;
-	if (!json_is_string(json_object_get(t, "id")))
+	const char *id = json_string_value(json_object_get(t, "id"));
+	if (!id)
 		return err_set(e, HV_EINVAL, "tasks", "a task rule needs an id");
 	if (json_object_get(t, "on_event")) {
-		const json_t *due = json_object_get(t, "due_days");
 		if (!event_known(json_string_value(json_object_get(t, "on_event"))))
-			return err_set(e, HV_EINVAL, "tasks", "task %s: on_event is one of %s", json_string_value(json_object_get(t, "id")),
+			return err_set(e, HV_EINVAL, "tasks", "task %s: on_event is one of %s", id,
 				       "referral_made, referral_declined, transfer_declined");
-		if (!json_is_integer(due) || json_integer_value(due) < 0 || json_integer_value(due) > 3660)
-			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
-				       json_string_value(json_object_get(t, "id")), "due_days");
-		return 0;
+		return days_ok(t, "due_days", 1, e);
 	}
 	if (json_object_get(t, "when_set")) { /* an alert: made when a write makes when_set hold */
 		const char *n = json_string_value(json_object_get(t, "when_notice"));
 		if (json_object_get(t, "when_notice") && (!n || !notice(w, n)))
-			return err_set(e, HV_EINVAL, "tasks", "task %s names an unknown notice", json_string_value(json_object_get(t, "id")));
-		const json_t *due = json_object_get(t, "due_days");
-		if (due && (!json_is_integer(due) || json_integer_value(due) < 0 || json_integer_value(due) > 3660))
-			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
-				       json_string_value(json_object_get(t, "id")), "due_days");
-		return cond_check(json_object_get(t, "when_set"), e);
+			return err_set(e, HV_EINVAL, "tasks", "task %s names an unknown notice", id);
+		return (rc = days_ok(t, "due_days", 0, e)) ? rc : cond_check(json_object_get(t, "when_set"), e);
 	}
 	if (json_object_get(t, "subform")) {
 		if (!json_is_string(json_object_get(t, "due_field")))
@@ -120,18 +124,11 @@ static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 	const char *on = json_string_value(json_object_get(t, "on_stage"));
 	if (!on || !stage(w, on))
 		return err_set(e, HV_EINVAL, "tasks", "a task rule names a known on_stage or a subform");
-	/* Days are whole numbers of at most ten years, so the repeats stay few and no sum overflows. */
-	static const char *const days[] = {"due_days", "every_days", "until_days"};
-	for (int k = 0; k < 3; k++) {
-		const json_t *v = json_object_get(t, days[k]);
-		if ((v || k == 0) && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 3660))
-			return err_set(e, HV_EINVAL, "tasks", "task %s: %s is a whole number of days from 0 to 3660",
-				       json_string_value(json_object_get(t, "id")), days[k]);
-	}
+	if ((rc = days_ok(t, "due_days", 1, e)) || (rc = days_ok(t, "every_days", 0, e)) || (rc = days_ok(t, "until_days", 0, e)))
+		return rc;
 	json_int_t every = json_integer_value(json_object_get(t, "every_days"));
 	if (every && json_integer_value(json_object_get(t, "until_days")) / every > MAX_OCCURRENCES)
-		return err_set(e, HV_EINVAL, "tasks", "task %s repeats more than %d times",
-			       json_string_value(json_object_get(t, "id")), MAX_OCCURRENCES);
+		return err_set(e, HV_EINVAL, "tasks", "task %s repeats more than %d times", id, MAX_OCCURRENCES);
 	return json_object_get(t, "done_on_stage") ? check_stages(w, json_object_get(t, "done_on_stage"), e, "tasks") : 0;
 }
 

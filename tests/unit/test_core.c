@@ -7,6 +7,7 @@
 #include "core/perm.h"
 #include "core/record.h"
 #include "core/schema.h"
+#include "core/workflow.h"
 #include <stdlib.h>
 
 static void display_ids_check_and_differ(void)
@@ -179,7 +180,37 @@ static void record_search_key_folds_names(void)
 	json_decref(doc);
 }
 
-SUITE(record) = {TEST_ROW(shipped_forms_check_case_writes), TEST_ROW(record_merge_patch_and_age),
+/* Tasks that follow referral and transfer events: the shipped rules, and bad ones refused. */
+static void event_task_rules(void)
+{
+	const struct asset *a = asset_find("config/workflows/case.json");
+	json_t *def = a ? json_loads((const char *)a->data, 0, NULL) : NULL;
+	struct workflow *w = NULL;
+	struct err e;
+	err_init(&e);
+	CHECK(def && workflow_load(def, &w, &e) == 0);
+	char due[11];
+	CHECK_STR(w ? workflow_event_task(w, "referral_made", "2026-11-29", due) : NULL, "referral_response");
+	CHECK_STR(due, "2026-12-02");
+	CHECK_STR(w ? workflow_event_task(w, "referral_declined", "2026-11-29", due) : NULL, "referral_declined");
+	CHECK_STR(due, "2026-11-29");
+	workflow_free(w);
+	static const char *const bad[] = {"{\"id\":\"x\",\"on_event\":\"birthday\",\"due_days\":1}",
+					  "{\"id\":\"x\",\"on_event\":\"referral_made\"}",
+					  "{\"id\":\"x\",\"on_event\":\"referral_made\",\"due_days\":-1}"};
+	for (size_t i = 0; def && i < sizeof bad / sizeof *bad; i++) {
+		json_t *d = json_deep_copy(def);
+		json_array_append_new(json_object_get(d, "tasks"), J(bad[i]));
+		w = NULL;
+		CHECK(workflow_load(d, &w, &e) != 0);
+		workflow_free(w);
+		json_decref(d);
+	}
+	err_release(&e);
+	json_decref(def);
+}
+
+SUITE(record) = {TEST_ROW(event_task_rules), TEST_ROW(shipped_forms_check_case_writes), TEST_ROW(record_merge_patch_and_age),
 		 TEST_ROW(record_search_key_folds_names), {0}};
 
 static void perm_table(void)
