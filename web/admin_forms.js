@@ -7,9 +7,11 @@
 // configuration (422 names what is wrong), refuses a stale one (412) and applies it at once.
 import { h, nextId } from './dom.js';
 import { t, lang, LANGS, fmtDateTime } from './i18n.js';
-import { api, get, ApiError } from './api.js';
+import { api, get, ApiError, ifMatch } from './api.js';
 import { navigate } from './state.js';
-import { field, onSubmit, clearErrors, fieldError, formError, announce, pageTitle, errorText, button, table, dl } from './ui.js';
+import {
+  field, onSubmit, clearErrors, fieldError, formError, staleError, fieldErrorText, announce, pageTitle, button, table, dl,
+} from './ui.js';
 import { condEditor, condText } from './cond_editor.js';
 
 const RECORD_TYPES = ['case', 'family', 'incident'];
@@ -42,26 +44,16 @@ async function localized(recordType) {
 }
 
 function save(kind, name, definition, version) {
-  return api('PUT', `/api/v1/${kind}/${encodeURIComponent(name)}`, definition, { headers: { 'If-Match': `"${version}"` } });
-}
-
-// The server's message without the "name: " prefixes that repeat what the field shows.
-function plainMessage(err) {
-  let msg = err.message || t('error.generic');
-  while (err.field && msg.startsWith(`${err.field}: `)) msg = msg.slice(err.field.length + 2);
-  return msg;
+  return api('PUT', `/api/v1/${kind}/${encodeURIComponent(name)}`, definition, { headers: ifMatch(version) });
 }
 
 // Shows a failed save on form. place(err) returns the name of the control the error belongs
 // to, or null for the top of the form. A stale save offers to reload the latest version.
 function saveFailed(form, err, place) {
   clearErrors(form);
-  if (err.status === 412) {
-    formError(form, t('forms.stale'), button(t('forms.reload'), () => navigate(location.hash))).focus();
-    return;
-  }
+  if (staleError(form, err, () => navigate(location.hash), { message: t('forms.stale'), reloadLabel: t('forms.reload') })) return;
   const where = err.status === 422 ? place(err) : null;
-  const msg = err.status === 422 ? plainMessage(err) : errorText(err);
+  const msg = fieldErrorText(err);
   if (where && where.showError) { where.showError(msg); return; }
   if (where && fieldError(form, where, msg)) {
     form.querySelector(`[data-field="${CSS.escape(where)}"]`).control.focus();

@@ -44,7 +44,14 @@ async function once(method, path, body, headers, type) {
   return { status: r.status, json, headers: r.headers };
 }
 
-// api('PATCH', '/api/v1/cases/x', {data}, {headers: {'If-Match': '"3"'}}) -> {status, json, headers}
+// The If-Match header of a write to version 3 of something (a number, or an ETag as the server
+// sent it): {'If-Match': '"3"'}. A stale version is refused with 412.
+export function ifMatch(version) {
+  const v = String(version);
+  return { 'If-Match': /^(W\/)?"/.test(v) ? v : `"${v}"` };
+}
+
+// api('PATCH', '/api/v1/cases/x', {data}, {headers: ifMatch(3)}) -> {status, json, headers}
 // Throws ApiError for any non-2xx answer. opts.noReauth: a 401 is returned as an error instead.
 // opts.type: the body is sent as it is, with this Content-Type (a CSV file), instead of as JSON.
 export async function api(method, path, body, opts = {}) {

@@ -4,13 +4,13 @@
 // agency's supervisors see them. Filters travel in the hash URL, and they are ids, dates and
 // action names only, never a name.
 import { h } from './dom.js';
-import { t, has, fmtDateTime } from './i18n.js';
+import { t, tOr, has, fmtDateTime } from './i18n.js';
 import { get, ApiError } from './api.js';
 import { state, navigate, isAdmin } from './state.js';
 import { field, onSubmit, clearErrors, fieldError, pageTitle, errorPanel, pager, table } from './ui.js';
 
-export const BREAK_GLASS = 'case.read.break_glass';
-export const AUDIT_ACTIONS = [
+const BREAK_GLASS = 'case.read.break_glass';
+const AUDIT_ACTIONS = [
   'case.read', BREAK_GLASS, 'case.list', 'case.search', 'case.create', 'case.update', 'case.note',
   'case.assign', 'case.delete', 'case.history', 'case.notes', 'case.purge',
   'session.create', 'session.failed', 'session.delete', 'user.create', 'user.update', 'user.reset',
@@ -25,8 +25,8 @@ const ACTION_RE = /^[a-z._]{1,31}$/;
 export const canReadAudit = () => !!state.user && ['admin', 'supervisor'].includes(state.user.role);
 
 // A translated label for the common actions; an action this UI does not know is shown as is.
-export function actionLabel(a) {
-  return has(`audit_action.${a}`) ? t(`audit_action.${a}`) : a;
+function actionLabel(a) {
+  return tOr(`audit_action.${a}`, a);
 }
 
 // An entry is break-glass when it is the break-glass read itself or carries a stated reason

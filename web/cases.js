@@ -8,7 +8,7 @@ import { get, post } from './api.js';
 import { state, navigate, canCreateCases, caseHeaders } from './state.js';
 import {
   field, onSubmit, showApiError, clearErrors, fieldError, announce, pageTitle, errorPanel,
-  pager, table, loading,
+  pager, table, loading, checks,
 } from './ui.js';
 import { loadSchema } from './schema.js';
 import { todayISO } from './formdata.js';
@@ -17,10 +17,10 @@ import { stageBadge } from './workflow.js';
 import { consentPanel } from './consent.js';
 import { referralsPanel } from './referrals.js';
 import { transferPanel } from './transfers.js';
+import { person, userLabel, caseUsers } from './people.js';
 
 const STATUS = ['open', 'closed'];
 const PER = 20;
-const person = (p) => (p ? p.full_name || p.username || '' : '');
 
 const opts = (values, prefix) => values.map((v) => [v, t(`${prefix}.${v}`)]);
 // The risk levels the list filter offers are the risk_level field's options.
@@ -45,7 +45,7 @@ function caseTable(schema, items, caption) {
     [schema.label('age'), (c) => (c.data && c.data.age != null ? new Intl.NumberFormat(lang()).format(c.data.age) : '—')],
     [schema.label('risk_level'), (c) => riskBadge(schema, c.data && c.data.risk_level)],
     [t('workflow.stage'), (c) => stageBadge(schema, c.stage)],
-    [t('case.owner'), (c) => h('bdi', null, (c.owner && (c.owner.full_name || c.owner.username)) || '—')],
+    [t('case.owner'), (c) => h('bdi', null, person(c.owner) || '—')],
     [t('case.updated'), (c) => fmtDateTime(c.updated_at)],
   ], items);
 }
@@ -145,32 +145,22 @@ async function assignPanel(c) {
   const sec = h('section', { 'aria-labelledby': 'sec-assign', class: 'panel' }, h('h2', { id: 'sec-assign' }, t('assign.title')));
   let users = [];
   try {
-    users = ((await get('/api/v1/users')).json.items || [])
-      .filter((u) => !u.disabled && u.role !== 'admin' && (!c.agency || !u.agency_id || u.agency_id === c.agency.id));
+    users = (await caseUsers()).filter((u) => !c.agency || !u.agency_id || u.agency_id === c.agency.id);
   } catch (err) {
     sec.append(errorPanel(err));
     return sec;
   }
-  const label = (u) => (u.full_name ? `${u.full_name} (${u.username})` : u.username);
   const owner = field({ name: 'owner_id', label: t('assign.owner'), type: 'select', blank: false,
-    options: users.map((u) => [u.id, label(u)]), value: c.owner ? c.owner.id : '' });
-  const assigned = new Set((c.assigned || []).map((u) => u.id));
-  const share = h('fieldset', { class: 'checks' }, h('legend', null, t('assign.share')),
-    h('p', { class: 'hint' }, t('assign.share_hint')),
-    users.map((u) => {
-      const idc = `share-${u.id}`;
-      return h('div', { class: 'field-check' },
-        h('input', { type: 'checkbox', id: idc, name: 'assigned_ids', value: u.id, checked: assigned.has(u.id) }),
-        h('label', { for: idc }, label(u)));
-    }));
-  share.dataset.field = 'assigned_ids';
+    options: users.map((u) => [u.id, userLabel(u)]), value: c.owner ? c.owner.id : '' });
+  const share = checks('assigned_ids', t('assign.share'), users.map((u) => [u.id, userLabel(u)]), (c.assigned || []).map((u) => u.id),
+    t('assign.share_hint'));
   const form = h('form', { class: 'form', novalidate: true }, owner, share,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('assign.save'))));
   onSubmit(form, async () => {
     clearErrors(form);
     const body = {
       owner_id: form.elements.owner_id.value,
-      assigned_ids: [...form.querySelectorAll('input[name="assigned_ids"]:checked')].map((x) => x.value),
+      assigned_ids: share.values(),
     };
     try {
       await post(`/api/v1/cases/${c.id}/assign`, body, { headers: caseHeaders(c.id) });

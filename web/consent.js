@@ -2,14 +2,16 @@
 // what, how and when, what each purpose stands at now, recording a new consent or refusal and
 // withdrawing one. Also how a referral or transfer refused for want of consent is explained,
 // with the override reason a supervisor may give instead.
-import { h, clear, nextId } from './dom.js';
+import { h, clear } from './dom.js';
 import { t, fmtDate, fmtDateTime, fmtList } from './i18n.js';
 import { get, post } from './api.js';
 import { state, navigate, caseHeaders } from './state.js';
-import { field, onSubmit, clearErrors, fieldError, showApiError, formError, announce, errorPanel } from './ui.js';
+import {
+  field, onSubmit, clearErrors, fieldError, showApiError, formError, announce, errorPanel, checks, reasonForm, toggleButton,
+} from './ui.js';
 import { todayISO } from './formdata.js';
 
-export const PURPOSES = ['services', 'disclosure', 'tracing', 'reporting'];
+const PURPOSES = ['services', 'disclosure', 'tracing', 'reporting'];
 const GIVERS = ['child', 'parent', 'caregiver', 'guardian', 'best_interests'];
 const METHODS = ['verbal', 'written', 'other'];
 // The case field each purpose is derived into.
@@ -19,7 +21,7 @@ const CASE_FIELD = {
 
 // Supervisors may consent in the child's best interests and refer or transfer without consent
 // (case.consent_best_interests, case.refer_override in config/roles.json).
-export const mayOverride = () => !!state.user && state.user.role === 'supervisor';
+const mayOverride = () => !!state.user && state.user.role === 'supervisor';
 
 // Every agency a case may be shared with: those the user may list, and those running a
 // service of the directory (a caseworker lists only their own agency). The case's own agency
@@ -34,23 +36,8 @@ export async function otherAgencies(ownId) {
   return [...out.values()].sort((x, y) => coll.compare(x.name, y.name));
 }
 
-// A tickbox list: [[value, label]] -> fieldset; .values() gives the ticked values.
-export function checks(name, legend, options, ticked = [], hint = null) {
-  const set = h('fieldset', { class: 'checks' }, h('legend', null, legend), hint ? h('p', { class: 'hint' }, hint) : null,
-    options.map(([v, l]) => {
-      const id = nextId(`${name}-${v}`);
-      return h('div', { class: 'field-check' },
-        h('input', { type: 'checkbox', id, name, value: v, checked: ticked.includes(v) }), h('label', { for: id }, l));
-    }),
-    h('p', { class: 'field-error', hidden: true }));
-  set.dataset.field = name;
-  set.control = set.querySelector('input') || set;
-  set.values = () => [...set.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
-  return set;
-}
-
 // Whether an error is the server's "no consent covers this" (422 naming field consent).
-export const isConsentError = (err) => err && err.status === 422 && err.field === 'consent';
+const isConsentError = (err) => err && err.status === 422 && err.field === 'consent';
 
 // Shows a missing-consent refusal on form; a supervisor gets the override reason field (which
 // the form's submit then sends as override_reason). Returns true when it was one.
@@ -122,39 +109,27 @@ function item(c, x, canEdit, reload) {
       h('span', { class: 'muted' }, t('consent.given_on_date', { date: fmtDate(x.given_on) }))),
     h('dl', { class: 'details' }, rows.map(([k, v]) => h('div', { class: 'details-row' }, h('dt', null, k), h('dd', null, v)))));
   if (canEdit && x.decision === 'given' && active.length) {
-    const open = h('button', { type: 'button', class: 'btn btn-secondary', 'aria-expanded': 'false' }, t('consent.withdraw'));
-    const form = withdrawForm(c, x, () => { form.hidden = true; open.hidden = false; open.setAttribute('aria-expanded', 'false'); open.focus(); }, reload);
-    form.hidden = true;
-    open.addEventListener('click', () => {
-      form.hidden = false;
-      open.hidden = true;
-      open.setAttribute('aria-expanded', 'true');
-      form.querySelector('textarea').focus();
-    });
+    const form = withdrawForm(c, x, () => open.close(), reload);
+    const open = toggleButton(t('consent.withdraw'), form, (f) => f.elements.reason, { hideSelf: true });
     li.append(h('div', { class: 'actions' }, open), form);
   }
   return li;
 }
 
 function withdrawForm(c, x, close, reload) {
-  const reason = field({ name: 'reason', label: t('consent.withdraw_reason'), type: 'textarea', rows: 2, required: true, maxlength: 2000, dir: 'auto' });
-  const form = h('form', { class: 'form consent-withdraw', novalidate: true },
-    h('div', { class: 'notice notice-warn' }, h('p', null, h('strong', null, t('consent.withdraw_confirm'))),
+  return reasonForm({
+    cls: 'form consent-withdraw', label: t('consent.withdraw_reason'), submit: t('consent.withdraw_do'), btnClass: 'btn btn-danger',
+    before: h('div', { class: 'notice notice-warn' }, h('p', null, h('strong', null, t('consent.withdraw_confirm'))),
       h('p', null, t('consent.withdraw_effect'))),
-    reason,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-danger' }, t('consent.withdraw_do')),
-      h('button', { type: 'button', class: 'btn btn-secondary', onclick: close }, t('common.cancel'))));
-  onSubmit(form, async () => {
-    clearErrors(form);
-    const text = form.elements.reason.value.trim();
-    if (!text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
-    try {
-      await post(`/api/v1/consents/${encodeURIComponent(x.id)}/withdraw`, { reason: text }, { headers: caseHeaders(c.id) });
-      announce(t('consent.withdrawn_msg'));
-      reload();
-    } catch (err) { showApiError(form, err); }
+    actions: h('button', { type: 'button', class: 'btn btn-secondary', onclick: close }, t('common.cancel')),
+    send: async (reason, form) => {
+      try {
+        await post(`/api/v1/consents/${encodeURIComponent(x.id)}/withdraw`, { reason }, { headers: caseHeaders(c.id) });
+        announce(t('consent.withdrawn_msg'));
+        reload();
+      } catch (err) { showApiError(form, err); }
+    },
   });
-  return form;
 }
 
 function recordForm(c, agencies, reload, listBox) {
@@ -231,16 +206,8 @@ export async function consentPanel(c) {
   await listBox.refresh();
   sec.append(listBox);
   if (canEdit) {
-    let agencies = [];
-    try { agencies = await otherAgencies(c.agency && c.agency.id); } catch { /* consent to any organisation */ }
-    const form = recordForm(c, agencies, reload, listBox);
-    form.hidden = true;
-    const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, t('consent.record'));
-    open.addEventListener('click', () => {
-      form.hidden = !form.hidden;
-      open.setAttribute('aria-expanded', String(!form.hidden));
-      if (!form.hidden) form.elements.giver.focus();
-    });
+    const form = recordForm(c, await otherAgencies(c.agency && c.agency.id), reload, listBox);
+    const open = toggleButton(t('consent.record'), form, (f) => f.elements.giver, { cls: 'btn' });
     sec.append(h('div', { class: 'actions' }, open), form);
   }
   return sec;

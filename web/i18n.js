@@ -51,6 +51,10 @@ export function t(key, vars) {
   return s;
 }
 
+// tOr('service.mhpss', 'mhpss'): the translation of key, or fallback when no language has one
+// (a code this UI does not know is shown as it is).
+export function tOr(key, fallback) { return has(key) ? t(key) : fallback; }
+
 export function fmtDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

@@ -1,8 +1,9 @@
 // locations.js: administrative areas (GET /api/v1/locations), fetched one level at a time as a
 // person opens them and kept for the page's life (they change with a new national boundary
-// set, not during a visit); the names of a stored p-code's areas; the labels of the levels.
+// set, not during a visit); the names of a stored p-code's areas; the labels of the levels;
+// a p-code as typed, in its stored form.
 import { get } from './api.js';
-import { t, has, lang } from './i18n.js';
+import { t, tOr, lang } from './i18n.js';
 
 const cache = new Map(); // "fr:XD01" -> Promise<[{pcode, level, parent, name}]>
 
@@ -38,8 +39,11 @@ export async function pathOf(pcode) {
 // "Region", "District" … for an area level (0 is the country).
 export function levelLabel(level) {
   const key = `location.level_${level}`;
-  return has(key) ? t(key) : t('location.level_n', { n: level });
+  return tOr(key, t('location.level_n', { n: level }));
 }
+
+// " xd0101 " -> "XD0101": p-codes are stored in capitals, whatever way a person types one.
+export const normalizePcode = (code) => String(code || '').trim().toUpperCase();
 
 // "Demo Country › Norvalia › Eskbury": the areas from the top down (bidi-mirrored in Arabic);
 // the p-code itself when it is not (or no longer) known.

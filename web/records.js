@@ -2,18 +2,21 @@
 // what changed with If-Match; 412 and 422 handled), and the view: forms read back, workflow,
 // record details, change history, and an administrator's break-glass reason. TYPES makes them
 // a case's, a family's or an incident's; cases.js adds caseload, search, notes and assignment.
-import { h } from './dom.js';
-import { t, has, fmtDateTime, fmtList } from './i18n.js';
-import { get, post, patch } from './api.js';
+import { h, add } from './dom.js';
+import { t, tOr, fmtDateTime, fmtList } from './i18n.js';
+import { get, post, patch, ifMatch } from './api.js';
 import { state, navigate, isAdmin, caseHeaders, canCreateCases } from './state.js';
 import {
-  field, onSubmit, showApiError, clearErrors, fieldError, formError, announce, pageTitle, errorPanel,
-  errorText, button, pager, table, dl,
+  field, onSubmit, showApiError, staleError, clearErrors, fieldError, formError, announce, pageTitle, errorPanel,
+  errorText, pager, table, dl, noticeText,
 } from './ui.js';
 import { loadSchema } from './schema.js';
 import { formEditor } from './forms.js';
 import { formsRead, formatValue, placesIn } from './formview.js';
 import { workflowPanel, stageBadge } from './workflow.js';
+import { person } from './people.js';
+import { referralStatusLabel } from './referrals.js';
+import { transferStatusLabel } from './transfers.js';
 
 const PER = 20;
 const role = () => state.user && state.user.role;
@@ -55,7 +58,6 @@ const TYPES = {
 export const mayBrowse = (type) => (TYPES[type].readers || []).includes(role());
 const mayCreate = (type) => (TYPES[type].mayCreate ? TYPES[type].mayCreate() : (TYPES[type].creators || []).includes(role()));
 
-const person = (p) => (p ? p.full_name || p.username || '' : '');
 // Text in its own bidi isolate (names may be in another script than the page), or a dash.
 const iso = (text) => (text ? h('bdi', null, text) : '—');
 
@@ -101,7 +103,7 @@ export async function recordForm(el, query, type, id) {
     return;
   }
   el.append(pageTitle(rec ? T.editTitle(rec.display_id) : T.new()));
-  if (rec) el.append(h('p', { class: 'muted' }, h('bdi', null, T.name(rec, schema))), hiddenNotice(schema, rec));
+  if (rec) add(el, [h('p', { class: 'muted' }, h('bdi', null, T.name(rec, schema))), hiddenNotice(schema, rec)]);
   const editor = await formEditor({ schema, record: rec, role: role(), formId: query.get('form'), fieldPath: query.get('field') });
   const back = rec ? `${T.hash}/${rec.id}` : (type === 'case' ? '#/' : T.hash);
   const form = h('form', { class: 'form record-form', novalidate: true }, editor.el,
@@ -124,16 +126,12 @@ export async function recordForm(el, query, type, id) {
           return;
         }
         saved = (await patch(`${T.api}/${rec.id}`, { data },
-          { headers: { 'If-Match': `"${rec.version}"`, ...caseHeaders(rec.id) } })).json;
+          { headers: { ...ifMatch(rec.version), ...caseHeaders(rec.id) } })).json;
       }
       announce(T.saved(saved.display_id || ''));
       navigate(`${T.hash}/${saved.id}`);
     } catch (err) {
-      if (err.status === 412) {
-        formError(form, h('p', null, t('record.stale')),
-          button(t('case.reload'), () => navigate(`${T.hash}/${rec.id}/edit`), 'btn btn-secondary')).focus();
-        return;
-      }
+      if (staleError(form, err, () => navigate(`${T.hash}/${rec.id}/edit`))) return;
       if (err.status === 422 && editor.showError(form, err)) return;
       if (err.status === 422) { formError(form, errorText(err)).focus(); return; }
       showApiError(form, err);
@@ -184,9 +182,7 @@ export async function recordView(el, query, type, id, extra = {}) {
   title.append(' ', h('bdi', { class: 'title-name' }, T.name(c, schema)));
   el.append(title);
   if (state.accessReasons.has(id)) el.append(h('p', { class: 'notice' }, t('breakglass.active')));
-  for (const n of c.notices || []) {
-    el.append(h('p', { class: 'notice' }, typeof n === 'string' ? n : (n.message || n.code || JSON.stringify(n))));
-  }
+  for (const n of (c.notices || []).map(noticeText).filter(Boolean)) el.append(h('p', { class: 'notice' }, n));
   const notice = hiddenNotice(schema, c);
   if (notice) el.append(notice);
   if (canEdit) el.append(h('div', { class: 'actions' }, h('a', { href: `${T.hash}/${c.id}/edit`, class: 'btn' }, T.edit())));
@@ -198,7 +194,7 @@ export async function recordView(el, query, type, id, extra = {}) {
   el.append(h('section', { 'aria-labelledby': 'sec-record', class: 'panel' },
     h('h2', { id: 'sec-record' }, t('case.record')),
     dl([
-      [t('case.status'), has(`status.${c.status}`) ? t(`status.${c.status}`) : c.status],
+      [t('case.status'), tOr(`status.${c.status}`, c.status)],
       [t('case.owner'), iso(person(c.owner))],
       [t('case.agency'), iso(c.agency ? c.agency.name : '')],
       [t('case.assigned'), iso(fmtList((c.assigned || []).map(person)))],
@@ -244,8 +240,7 @@ function eventText(name, v) {
     if ((v.withdrawn || []).length) return `${t('consent.decision.withdrawn')}: ${purposes(v.withdrawn)}`;
     return `${t(`consent.decision.${v.decision === 'refused' ? 'refused' : 'given'}`)}: ${purposes(v.purposes)}`;
   }
-  const st = v.status && has(`${name === 'transfers' ? 'transfer' : 'referral'}.status.${v.status}`)
-    ? t(`${name === 'transfers' ? 'transfer' : 'referral'}.status.${v.status}`) : v.status || '';
+  const st = v.status ? (name === 'transfers' ? transferStatusLabel : referralStatusLabel)(v.status) : '';
   return [v.service, st].filter(Boolean).join(' — ');
 }
 
@@ -295,7 +290,7 @@ async function historyPanel(schema, rec, items, err) {
     const fields = g.rows.filter((x) => x.field).sort((a, b) => rank(a) - rank(b));
     return h('li', { class: 'history-item' },
       h('p', { class: 'history-meta' },
-        h('strong', null, has(`action.${g.action}`) ? t(`action.${g.action}`) : g.action), ' · ',
+        h('strong', null, tOr(`action.${g.action}`, g.action)), ' · ',
         h('bdi', null, g.user ? g.user.username : ''), ' · ',
         h('time', { datetime: g.at }, fmtDateTime(g.at))),
       fields.length ? h('ul', { class: 'history-changes' }, fields.map(change)) : null);

@@ -4,19 +4,20 @@
 // and one referral (#/referrals/{id}): the shared forms read-only, the notices first, and
 // accept / decline / complete / ask to take over the case. Transfers sit under the inbox.
 import { h, add, clear } from './dom.js';
-import { t, has, fmtDate, fmtDateTime, fmtList } from './i18n.js';
-import { get, post, patch } from './api.js';
+import { t, tOr, fmtDate, fmtDateTime, fmtList } from './i18n.js';
+import { get, post, patch, ifMatch } from './api.js';
 import { state, navigate, caseHeaders } from './state.js';
 import {
-  field, onSubmit, clearErrors, fieldError, formError, showApiError, announce, pageTitle, errorPanel, button,
-  table, dl, pager,
+  field, onSubmit, clearErrors, fieldError, showApiError, staleError, announce, pageTitle, errorPanel,
+  table, dl, pager, checks, reasonForm, toggleButton, noticeText,
 } from './ui.js';
 import { loadSchema } from './schema.js';
 import { formsRead } from './formview.js';
-import { placeName } from './locations.js';
-import { checks, consentProblem, overrideField, overrideValue } from './consent.js';
+import { placeName, normalizePcode } from './locations.js';
+import { consentProblem, overrideField, overrideValue } from './consent.js';
 import { transfersSection } from './transfers.js';
 import { todayISO } from './formdata.js';
+import { person } from './people.js';
 
 export const SERVICE_TYPES = ['mhpss', 'health', 'legal_aid', 'safe_shelter', 'education', 'vocational_training', 'family_tracing',
   'disability_services', 'gbv_response', 'interpretation', 'documentation_birth_registration'];
@@ -37,12 +38,23 @@ export async function probeInbox() {
 // Roles that may ask to take over a case they were referred (transfer.request).
 const mayRequestTransfer = () => !!state.user && ['caseworker', 'supervisor'].includes(state.user.role);
 
-export const serviceLabel = (type) => (has(`service.${type}`) ? t(`service.${type}`) : type);
-const statusLabel = (s) => (has(`referral.status.${s}`) ? t(`referral.status.${s}`) : s);
-const person = (p) => (p ? p.full_name || p.username || '' : '');
+export const serviceLabel = (type) => tOr(`service.${type}`, type);
+export const referralStatusLabel = (s) => tOr(`referral.status.${s}`, s);
+// How far a service found is ("in the same district"), or null.
+export const distanceLabel = (d) => (d ? tOr(`service.distance.${d}`, null) : null);
 
-export function statusBadge(s) {
-  return h('span', { class: `badge ref-${s}` }, statusLabel(s));
+// The case schema's languages lookup as [[code, name]].
+export const languageOptions = (schema) => (schema.lookups.languages ? schema.lookups.languages.values : []).map((l) => [l.value, l.label]);
+
+// "Arabic and French": the languages a service speaks, by their names in the languages lookup
+// (options: [[code, name]]); a code the lookup lacks as it is.
+export function languagesText(codes, options) {
+  const names = new Map(options);
+  return fmtList(codes.map((c) => names.get(c) || c));
+}
+
+function statusBadge(s) {
+  return h('span', { class: `badge ref-${s}` }, referralStatusLabel(s));
 }
 
 function respondBy(x) {
@@ -61,32 +73,22 @@ function answerOf(x) {
   return parts.length ? h('div', { class: 'ref-answer' }, parts) : '—';
 }
 
-function cancelForm(x, done) {
-  const reason = field({ name: 'reason', label: t('referral.cancel_reason'), type: 'textarea', rows: 2, required: true, maxlength: 2000, dir: 'auto' });
-  const form = h('form', { class: 'form ref-cancel', novalidate: true }, reason,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-danger' }, t('referral.cancel_do'))));
-  onSubmit(form, async () => {
-    clearErrors(form);
-    const text = form.elements.reason.value.trim();
-    if (!text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
-    try {
-      await patch(`/api/v1/referrals/${encodeURIComponent(x.id)}`, { status: 'cancelled', reason: text }, { headers: { 'If-Match': `"${x.version}"` } });
-      announce(t('referral.cancelled_msg'));
-      done();
-    } catch (err) { staleOr(form, err, done); }
-  });
-  return form;
+// PATCH of referral x to body: announced with okKey, then done(). A 412 says someone else
+// answered first, a 409 that it moved on meanwhile (another answer, a withdrawal of consent):
+// both offer to read it again.
+async function answerReferral(form, x, body, okKey, done) {
+  try {
+    await patch(`/api/v1/referrals/${encodeURIComponent(x.id)}`, body, { headers: ifMatch(x.version) });
+    announce(t(okKey));
+    done();
+  } catch (err) {
+    if (!staleError(form, err, done, { message: t('referral.stale'), conflict: true })) showApiError(form, err);
+  }
 }
 
-// A 412 says someone else answered first: offer to read it again.
-// A 409: it moved on meanwhile (another answer, a withdrawal of consent).
-function staleOr(form, err, reload) {
-  if (err.status === 412 || err.status === 409) {
-    formError(form, h('p', null, t('referral.stale')), err.status === 409 && err.message ? h('p', null, err.message) : null,
-      button(t('case.reload'), reload, 'btn btn-secondary')).focus();
-    return;
-  }
-  showApiError(form, err);
+function cancelForm(x, done) {
+  return reasonForm({ cls: 'form ref-cancel', label: t('referral.cancel_reason'), submit: t('referral.cancel_do'), btnClass: 'btn btn-danger',
+    send: (reason, form) => answerReferral(form, x, { status: 'cancelled', reason }, 'referral.cancelled_msg', done) });
 }
 
 function referralItem(c, x, canRefer, reload) {
@@ -104,14 +106,8 @@ function referralItem(c, x, canRefer, reload) {
       [t('referral.answer'), answerOf(x)],
     ]));
   if (canRefer && ['pending', 'accepted'].includes(x.status)) {
-    const open = h('button', { type: 'button', class: 'btn btn-secondary', 'aria-expanded': 'false' }, t('referral.cancel'));
     const form = cancelForm(x, reload);
-    form.hidden = true;
-    open.addEventListener('click', () => {
-      form.hidden = !form.hidden;
-      open.setAttribute('aria-expanded', String(!form.hidden));
-      if (!form.hidden) form.querySelector('textarea').focus();
-    });
+    const open = toggleButton(t('referral.cancel'), form, (f) => f.elements.reason);
     li.append(h('div', { class: 'actions' }, open), form);
   }
   return li;
@@ -129,13 +125,14 @@ function caseArea(schema, c) {
   return f ? d[f.name] : '';
 }
 
-function serviceChoice(s, i) {
+// One service found, as a choice; langs: the languages lookup as [[code, name]].
+function serviceChoice(s, i, langs) {
   const id = `svc-${i}`;
   const facts = [
     s.agency ? h('bdi', null, s.agency.name) : null,
-    s.distance && has(`service.distance.${s.distance}`) ? t(`service.distance.${s.distance}`) : null,
+    distanceLabel(s.distance),
     s.availability ? t(`service.availability.${s.availability}`) : null,
-    (s.languages || []).length ? t('service.speaks', { langs: s.languages.join(', ') }) : null,
+    (s.languages || []).length ? t('service.speaks', { langs: languagesText(s.languages, langs) }) : null,
   ].filter(Boolean);
   return h('div', { class: 'choice service-choice' },
     h('input', { type: 'radio', id, name: 'service_id', value: s.id, required: true }),
@@ -148,12 +145,11 @@ function referForm(c, schema, reload) {
   const area = caseArea(schema, c);
   const where = field({ name: 'location', label: t('referral.location'), value: area, hint: t('referral.location_hint'),
     autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters', maxlength: 20 });
-  const langs = schema.lookups.languages ? schema.lookups.languages.values : [];
+  const langs = languageOptions(schema);
   // The child's languages come first in the list; none is required until the caseworker picks one.
   const own = (c.data || {}).languages || [];
-  const ordered = [...langs.filter((l) => own.includes(l.value)), ...langs.filter((l) => !own.includes(l.value))];
-  const speaks = field({ name: 'language', label: t('referral.language'), type: 'select', options: ordered.map((l) => [l.value, l.label]),
-    blankLabel: t('filter.any') });
+  const ordered = [...langs.filter(([v]) => own.includes(v)), ...langs.filter(([v]) => !own.includes(v))];
+  const speaks = field({ name: 'language', label: t('referral.language'), type: 'select', options: ordered, blankLabel: t('filter.any') });
   const found = h('div', { class: 'service-results', 'aria-live': 'polite' });
   const search = h('button', { type: 'button', class: 'btn btn-secondary' }, t('referral.search'));
   if (area) placeName(area).then((name) => { if (name !== area) where.querySelector('.hint').textContent = t('referral.location_is', { place: name }); });
@@ -176,13 +172,13 @@ function referForm(c, schema, reload) {
     const q = new URLSearchParams({ per: '50' });
     const f = form.elements;
     if (f.need.value) q.set('need', f.need.value);
-    const loc = f.location.value.trim().toUpperCase();
+    const loc = normalizePcode(f.location.value);
     if (loc) q.set('location', loc);
     if (f.language.value) q.set('language', f.language.value);
     clear(found).append(h('p', { class: 'loading', role: 'status' }, t('common.loading')));
     try {
       const items = ((await get(`/api/v1/services?${q}`)).json.items || []).filter((s) => s.active !== false && s.availability !== 'closed');
-      add(clear(found), [items.length ? items.map(serviceChoice) : h('p', { class: 'empty' }, t('referral.no_services'))]);
+      add(clear(found), [items.length ? items.map((s, i) => serviceChoice(s, i, langs)) : h('p', { class: 'empty' }, t('referral.no_services'))]);
       announce(t('referral.found', { n: items.length }));
     } catch (err) { clear(found).append(errorPanel(err)); }
   }
@@ -230,14 +226,8 @@ export async function referralsPanel(c, schema) {
   sec.append(items.length ? h('ol', { class: 'ref-items' }, items.map((x) => referralItem(ctx, x, canRefer, reload)))
     : h('p', { class: 'empty' }, t('referral.none')));
   if (canRefer) {
-    const open = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, t('referral.refer'));
-    let form = null;
-    open.addEventListener('click', () => {
-      if (!form) { form = referForm(c, schema, reload); form.hidden = true; sec.append(form); }
-      form.hidden = !form.hidden;
-      open.setAttribute('aria-expanded', String(!form.hidden));
-      if (!form.hidden) form.elements.need.focus();
-    });
+    // The form is made at the first opening: it searches services at once.
+    const open = toggleButton(t('referral.refer'), () => sec.appendChild(referForm(c, schema, reload)), (f) => f.elements.need, { cls: 'btn' });
     sec.append(h('div', { class: 'actions' }, open));
   }
   return sec;
@@ -249,7 +239,7 @@ export async function referralInbox(el, query) {
   const status = STATUSES.includes(query.get('status')) ? query.get('status') : '';
   const page = Math.max(1, Number(query.get('page')) || 1);
   el.append(pageTitle(t('inbox.title')));
-  const fStatus = field({ name: 'status', label: t('referral.status'), type: 'select', options: STATUSES.map((s) => [s, statusLabel(s)]),
+  const fStatus = field({ name: 'status', label: t('referral.status'), type: 'select', options: STATUSES.map((s) => [s, referralStatusLabel(s)]),
     value: status, blankLabel: t('filter.any') });
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('filter.label') }, fStatus,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('filter.apply'))));
@@ -260,7 +250,7 @@ export async function referralInbox(el, query) {
   try {
     const r = (await get(`/api/v1/referrals?${q}`)).json;
     const items = r.items || [];
-    sec.append(items.length ? table(t('inbox.referrals'), [
+    add(sec, [items.length ? table(t('inbox.referrals'), [
       [t('referral.case'), (x) => h('a', { href: `#/referrals/${x.id}`, class: 'case-link' }, h('span', { class: 'display-id' }, x.case ? x.case.display_id : x.id))],
       [t('referral.service'), (x) => h('bdi', null, x.service ? x.service.name : '')],
       [t('referral.from'), (x) => h('bdi', null, x.from_agency ? x.from_agency.name : '')],
@@ -268,7 +258,7 @@ export async function referralInbox(el, query) {
       [t('referral.respond_by'), respondBy],
       [t('referral.received'), (x) => fmtDateTime(x.created_at)],
     ], items, (x) => (x.overdue ? { class: 'row-overdue' } : null)) : h('p', { class: 'empty' }, t('inbox.none')),
-    items.length ? pager(r, (p) => navigate(`#/referrals?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`)) : null);
+    items.length ? pager(r, (p) => navigate(`#/referrals?${new URLSearchParams({ ...(status ? { status } : {}), page: String(p) })}`)) : null]);
   } catch (err) {
     sec.append(errorPanel(err));
   }
@@ -277,48 +267,34 @@ export async function referralInbox(el, query) {
 
 /* ---------- one referral, as the receiving agency reads it ---------- */
 
-// An answer form: the PATCH body from its fields; reason required when `needs`.
-function answerForm({ x, status, title, submit, danger, reasonLabel, needs, given, done }) {
-  const reason = field({ name: 'reason', label: reasonLabel, type: 'textarea', rows: 3, required: needs, maxlength: 2000, dir: 'auto' });
-  const gave = given ? field({ name: 'services_given', label: t('referral.services_given'), type: 'textarea', rows: 2, maxlength: 2000, dir: 'auto' }) : null;
-  const form = h('form', { class: 'form ref-answer-form', novalidate: true }, h('h3', null, title), reason, gave,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn' }, submit)));
-  onSubmit(form, async () => {
-    clearErrors(form);
-    const text = form.elements.reason.value.trim();
-    if (needs && !text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
-    const body = { status };
-    if (text) body.reason = text;
-    if (gave && form.elements.services_given.value.trim()) body.services_given = form.elements.services_given.value.trim();
-    try {
-      await patch(`/api/v1/referrals/${encodeURIComponent(x.id)}`, body, { headers: { 'If-Match': `"${x.version}"` } });
-      announce(t(`referral.done.${status}`));
-      done();
-    } catch (err) { staleOr(form, err, done); }
+// An answer form (a reason, and what was given when `given`): the PATCH to status.
+function answerForm({ x, status, title, submit, danger, reasonLabel, given, done }) {
+  return reasonForm({
+    cls: 'form ref-answer-form', label: reasonLabel, rows: 3, submit, btnClass: danger ? 'btn btn-danger' : 'btn',
+    before: h('h3', null, title),
+    after: given ? field({ name: 'services_given', label: t('referral.services_given'), type: 'textarea', rows: 2, maxlength: 2000, dir: 'auto' }) : null,
+    send: (reason, f) => {
+      const body = { status, reason };
+      const gave = given && f.elements.services_given.value.trim();
+      if (gave) body.services_given = gave;
+      return answerReferral(f, x, body, `referral.done.${status}`, done);
+    },
   });
-  return form;
 }
 
-function requestForm(x, done) {
-  const reason = field({ name: 'reason', label: t('referral.takeover_reason'), type: 'textarea', rows: 3, required: true, maxlength: 2000, dir: 'auto' });
-  const form = h('form', { class: 'form', novalidate: true }, h('h3', null, t('referral.takeover')),
-    h('p', { class: 'hint' }, t('referral.takeover_hint')), reason,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-secondary' }, t('referral.takeover_send'))));
-  onSubmit(form, async () => {
-    clearErrors(form);
-    const text = form.elements.reason.value.trim();
-    if (!text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
-    try {
-      await post(`/api/v1/referrals/${encodeURIComponent(x.id)}/transfer_request`, { reason: text });
-      form.replaceWith(h('p', { class: 'notice notice-ok', role: 'status' }, t('referral.takeover_sent')));
-      announce(t('referral.takeover_sent'));
-    } catch (err) { showApiError(form, err); }
+function requestForm(x) {
+  return reasonForm({
+    label: t('referral.takeover_reason'), rows: 3, submit: t('referral.takeover_send'), btnClass: 'btn btn-secondary',
+    before: [h('h3', null, t('referral.takeover')), h('p', { class: 'hint' }, t('referral.takeover_hint'))],
+    send: async (reason, form) => {
+      try {
+        await post(`/api/v1/referrals/${encodeURIComponent(x.id)}/transfer_request`, { reason });
+        form.replaceWith(h('p', { class: 'notice notice-ok', role: 'status' }, t('referral.takeover_sent')));
+        announce(t('referral.takeover_sent'));
+      } catch (err) { showApiError(form, err); }
+    },
   });
-  return form;
 }
-
-// Notices the case carries for this agency ("victim — the non-punishment principle applies").
-const noticeText = (n) => (typeof n === 'string' ? n : (n.message || n.label || n.code || ''));
 
 export async function referralView(el, query, id) {
   const [rr, schema] = await Promise.all([get(`/api/v1/referrals/${id}`), loadSchema('case')]);
@@ -327,7 +303,7 @@ export async function referralView(el, query, id) {
   const shared = x.case && x.case.data;
   const title = pageTitle(t('referral.view_title', { id: x.case ? x.case.display_id : '' }));
   el.append(title, h('p', null, statusBadge(x.status)));
-  for (const n of (x.case && x.case.notices) || []) el.append(h('p', { class: 'notice notice-strong', role: 'note' }, noticeText(n)));
+  for (const n of ((x.case && x.case.notices) || []).map(noticeText).filter(Boolean)) el.append(h('p', { class: 'notice notice-strong', role: 'note' }, n));
   if (x.status === 'consent_withdrawn') {
     el.append(h('p', { class: 'notice notice-error', role: 'alert' }, t('referral.withdrawn_notice')));
   }
@@ -340,6 +316,7 @@ export async function referralView(el, query, id) {
       [t('referral.respond_by'), respondBy(x)],
       [t('referral.note'), x.note ? h('span', { class: 'pre', dir: 'auto' }, x.note) : ''],
       x.override_reason ? [t('referral.override'), h('span', { dir: 'auto' }, x.override_reason)] : null,
+      x.without_consent ? [t('referral.override'), t('referral.without_consent')] : null,
       [t('referral.shared'), (x.share || []).length ? fmtList(x.share.map((f) => formLabel(schema, f))) : t('referral.shared_none')],
       x.reason ? [t('referral.answer'), answerOf(x)] : null,
     ])));
@@ -354,24 +331,18 @@ export async function referralView(el, query, id) {
           if (btn.getAttribute('aria-disabled') === 'true') return;
           btn.setAttribute('aria-disabled', 'true');
           const box = btn.closest('section');
-          try {
-            await patch(`/api/v1/referrals/${encodeURIComponent(x.id)}`, { status: 'accepted' }, { headers: { 'If-Match': `"${x.version}"` } });
-            announce(t('referral.done.accepted'));
-            done();
-          } catch (err) {
-            btn.removeAttribute('aria-disabled');
-            staleOr(box, err, done);
-          }
+          await answerReferral(box, x, { status: 'accepted' }, 'referral.done.accepted', done);
+          btn.removeAttribute('aria-disabled');
         },
       }, t('referral.accept'))),
       answerForm({ x, status: 'declined', title: t('referral.decline'), submit: t('referral.decline'), danger: true,
-        reasonLabel: t('referral.decline_reason'), needs: true, done })));
+        reasonLabel: t('referral.decline_reason'), done })));
   }
   if (receiving && x.status === 'accepted') {
     el.append(h('section', { class: 'panel ref-actions', 'aria-labelledby': 'sec-answer' }, h('h2', { id: 'sec-answer' }, t('referral.respond')),
       answerForm({ x, status: 'completed', title: t('referral.complete'), submit: t('referral.complete'),
-        reasonLabel: t('referral.feedback'), needs: true, given: true, done }),
-      mayRequestTransfer() ? requestForm(x, done) : null));
+        reasonLabel: t('referral.feedback'), given: true, done }),
+      mayRequestTransfer() ? requestForm(x) : null));
   }
 
   if (shared && x.status !== 'consent_withdrawn') {

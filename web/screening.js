@@ -6,11 +6,12 @@
 // indicator and red flag so a person can check it, and what to do next. The answers live in
 // this module's memory only — never in the URL or in storage — and are dropped once submitted.
 import { h, add, clear, nextId } from './dom.js';
-import { t, has, lang } from './i18n.js';
+import { t, lang } from './i18n.js';
 import { get, post } from './api.js';
 import { state, navigate, caseHeaders } from './state.js';
 import { field, onSubmit, clearErrors, fieldError, formError, announce, pageTitle, errorText, button } from './ui.js';
 import { loadSchema } from './schema.js';
+import { serviceLabel } from './referrals.js';
 
 const DEFAULT_TOOL = 'child_frontline';
 const UUID_RE = /^[0-9a-fA-F-]{36}$/;
@@ -348,7 +349,7 @@ function drawResult(ctx) {
     h('h2', { id: 'next-h' }, t('screening.next')),
     services.length
       ? [h('p', null, t('screening.services')), h('ul', { class: 'screen-services' },
-        services.map((s) => h('li', null, has(`service.${s}`) ? t(`service.${s}`) : s)))]
+        services.map((s) => h('li', null, serviceLabel(s))))]
       : h('p', null, t('screening.no_services')),
     res.case
       ? h('p', null, h('a', { href: `#/cases/${res.case.id}`, class: 'btn' }, t('screening.open_case', { id: res.case.display_id })))

@@ -3,28 +3,28 @@
 // adding and editing a service (PUT with If-Match; 412 when someone saved first) and importing
 // a CSV file of services (all rows or none; the first bad row is named).
 import { h } from './dom.js';
-import { t, has } from './i18n.js';
-import { get, post, api } from './api.js';
+import { t } from './i18n.js';
+import { get, post, api, ifMatch } from './api.js';
 import { state, navigate } from './state.js';
-import { field, onSubmit, clearErrors, fieldError, formError, showApiError, announce, pageTitle, errorPanel, button, table } from './ui.js';
+import {
+  field, onSubmit, clearErrors, fieldError, showApiError, staleError, announce, pageTitle, errorPanel, table, checks,
+} from './ui.js';
 import { loadSchema } from './schema.js';
-import { placeName } from './locations.js';
-import { checks } from './consent.js';
-import { SERVICE_TYPES, serviceLabel } from './referrals.js';
+import { placeName, normalizePcode } from './locations.js';
+import { SERVICE_TYPES, serviceLabel, distanceLabel, languageOptions, languagesText } from './referrals.js';
 
 const AVAILABILITY = ['open', 'waiting_list', 'full', 'closed'];
 const SEXES = ['female', 'male', 'other'];
 const AAAQ = ['availability', 'accessibility', 'acceptability', 'quality'];
 
-export const mayManageServices = () => !!state.user && ['admin', 'analyst'].includes(state.user.role);
+const mayManageServices = () => !!state.user && ['admin', 'analyst'].includes(state.user.role);
 
 const availability = (s) => (s.availability ? h('span', { class: `badge svc-${s.availability}` }, t(`service.availability.${s.availability}`)) : '—');
 const ages = (s) => (s.ages ? t('service.ages_range', { min: s.ages.min, max: s.ages.max }) : '—');
 
-async function languageOptions() {
+async function loadLanguages() {
   try {
-    const schema = await loadSchema('case');
-    return (schema.lookups.languages ? schema.lookups.languages.values : []).map((l) => [l.value, l.label]);
+    return languageOptions(await loadSchema('case'));
   } catch { return []; }
 }
 
@@ -32,7 +32,7 @@ export async function servicesScreen(el, query) {
   el.append(pageTitle(t('services.title')), h('p', { class: 'muted' }, t('services.explain')));
   const manage = mayManageServices();
   if (manage) el.append(h('p', { class: 'actions' }, h('a', { href: '#/services/new', class: 'btn' }, t('services.new'))));
-  const langs = await languageOptions();
+  const langs = await loadLanguages();
   const need = field({ name: 'need', label: t('referral.need'), type: 'select', options: SERVICE_TYPES.map((x) => [x, serviceLabel(x)]),
     value: query.get('need') || '', blankLabel: t('filter.any') });
   const where = field({ name: 'location', label: t('referral.location'), value: query.get('location') || '', hint: t('referral.location_hint'),
@@ -42,7 +42,8 @@ export async function servicesScreen(el, query) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('services.search'))));
   onSubmit(form, () => {
     const q = new URLSearchParams();
-    for (const k of ['need', 'location', 'language']) if (form.elements[k].value.trim()) q.set(k, form.elements[k].value.trim().replace(/^[a-z]{2}\d/i, (m) => m.toUpperCase()));
+    const f = form.elements;
+    for (const [k, v] of [['need', f.need.value], ['location', normalizePcode(f.location.value)], ['language', f.language.value]]) if (v) q.set(k, v);
     navigate(`#/services${q.toString() ? `?${q}` : ''}`);
   });
   el.append(form);
@@ -57,8 +58,8 @@ export async function servicesScreen(el, query) {
       [t('service.type'), (s) => serviceLabel(s.type)],
       [t('service.agency'), (s) => h('bdi', null, s.agency ? s.agency.name : '—')],
       [t('service.area'), (s) => h('span', null, places.get(s.pcode) || s.pcode || '—',
-        s.distance && has(`service.distance.${s.distance}`) ? [h('br'), h('span', { class: 'muted' }, t(`service.distance.${s.distance}`))] : null)],
-      [t('service.languages'), (s) => ((s.languages || []).length ? s.languages.join(', ') : '—')],
+        distanceLabel(s.distance) ? [h('br'), h('span', { class: 'muted' }, distanceLabel(s.distance))] : null)],
+      [t('service.languages'), (s) => ((s.languages || []).length ? languagesText(s.languages, langs) : '—')],
       [t('service.ages'), ages],
       [t('service.availability'), (s) => h('span', null, availability(s), s.active === false ? [' ', h('span', { class: 'badge' }, t('service.inactive'))] : null)],
       [t('service.contact'), (s) => contact(s)],
@@ -90,7 +91,7 @@ function importForm() {
       const n = r.json && (r.json.imported ?? r.json.created ?? (r.json.items || []).length);
       announce(t('services.imported', { n: n ?? '' }));
       navigate('#/services');
-    } catch (err) { formError(form, err.message || t('error.generic')).focus(); }
+    } catch (err) { showApiError(form, err); }
   });
   return form;
 }
@@ -100,13 +101,14 @@ function importForm() {
 export async function serviceEdit(el, query, id) {
   if (!mayManageServices()) { el.append(pageTitle(t('services.title')), errorPanel({ status: 403, message: '' })); return; }
   const [sr, agencies, langs] = await Promise.all([id ? get(`/api/v1/services/${id}`) : null,
-    get('/api/v1/agencies').then((r) => r.json.items || []).catch(() => []), languageOptions()]);
+    get('/api/v1/agencies').then((r) => r.json.items || []).catch(() => []), loadLanguages()]);
   const s = sr ? sr.json : { availability: 'open', active: true };
-  const version = sr ? (sr.headers && sr.headers.get('ETag')) || `"${s.version}"` : null;
+  const version = sr ? (sr.headers && sr.headers.get('ETag')) || s.version : null;
   el.append(pageTitle(id ? t('services.edit', { name: s.name }) : t('services.new')));
   const num = (name, label, value, min, max) => field({ name, label, type: 'number', value: value ?? '', min, max, inputmode: 'numeric' });
   const langBox = checks('languages', t('service.languages'), langs, s.languages || []);
   langBox.classList.add('multi-list');
+  const sexBox = checks('sexes', t('service.sexes'), SEXES.map((x) => [x, t(`service.sex.${x}`)]), s.sexes || []);
   const form = h('form', { class: 'form service-form', novalidate: true },
     field({ name: 'name', label: t('service.name'), value: s.name, required: true, maxlength: 200, dir: 'auto' }),
     field({ name: 'type', label: t('service.type'), type: 'select', required: true, value: s.type, options: SERVICE_TYPES.map((x) => [x, serviceLabel(x)]) }),
@@ -114,7 +116,7 @@ export async function serviceEdit(el, query, id) {
     agencies.length ? field({ name: 'agency_id', label: t('service.agency'), type: 'select', value: s.agency ? s.agency.id : '', options: agencies.map((a) => [a.id, a.name]) }) : null,
     langBox,
     h('div', { class: 'field-pair' }, num('ages_min', t('service.ages_min'), s.ages && s.ages.min, 0, 120), num('ages_max', t('service.ages_max'), s.ages && s.ages.max, 0, 120)),
-    checks('sexes', t('service.sexes'), SEXES.map((x) => [x, t(`service.sex.${x}`)]), s.sexes || []),
+    sexBox,
     field({ name: 'availability', label: t('service.availability'), type: 'select', blank: false, value: s.availability || 'open', options: AVAILABILITY.map((x) => [x, t(`service.availability.${x}`)]) }),
     num('capacity', t('service.capacity'), s.capacity, 0, 1000000),
     field({ name: 'phone', label: t('service.phone'), type: 'tel', value: s.contact && s.contact.phone, maxlength: 50, dir: 'ltr' }),
@@ -129,13 +131,13 @@ export async function serviceEdit(el, query, id) {
   onSubmit(form, async () => {
     clearErrors(form);
     const f = form.elements;
-    const body = { name: f.name.value.trim(), type: f.type.value, pcode: f.pcode.value.trim().toUpperCase(), active: f.active.checked };
+    const body = { name: f.name.value.trim(), type: f.type.value, pcode: normalizePcode(f.pcode.value), active: f.active.checked };
     let bad = false;
     for (const k of ['name', 'type', 'pcode']) if (!body[k]) bad = fieldError(form, k, t('form.required')) || bad;
     if (bad) { form.querySelector('[aria-invalid="true"]').focus(); return; }
     if (f.agency_id && f.agency_id.value) body.agency_id = f.agency_id.value;
     body.languages = langBox.values();
-    body.sexes = [...form.querySelectorAll('input[name="sexes"]:checked')].map((x) => x.value);
+    body.sexes = sexBox.values();
     if (f.ages_min.value !== '' || f.ages_max.value !== '') body.ages = { min: Number(f.ages_min.value || 0), max: Number(f.ages_max.value || 120) };
     body.availability = f.availability.value;
     if (f.capacity.value !== '') body.capacity = Number(f.capacity.value);
@@ -149,15 +151,12 @@ export async function serviceEdit(el, query, id) {
     for (const k of AAAQ) if (f[`aaaq_${k}`].value !== '') aaaq[k] = Number(f[`aaaq_${k}`].value);
     if (Object.keys(aaaq).length) body.aaaq = aaaq;
     try {
-      if (id) await api('PUT', `/api/v1/services/${id}`, body, { headers: { 'If-Match': version } });
+      if (id) await api('PUT', `/api/v1/services/${id}`, body, { headers: ifMatch(version) });
       else await post('/api/v1/services', body);
       announce(t('services.saved', { name: body.name }));
       navigate('#/services');
     } catch (err) {
-      if (err.status === 412) {
-        formError(form, h('p', null, t('record.stale')), button(t('case.reload'), () => navigate(`#/services/${id}`), 'btn btn-secondary')).focus();
-        return;
-      }
+      if (staleError(form, err, () => navigate(`#/services/${id}`))) return;
       // "aaaq" and "ages" errors belong next to their first box.
       if (err.field === 'ages') err.field = 'ages_min';
       if (err.field === 'aaaq') err.field = 'aaaq_availability';

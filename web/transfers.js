@@ -4,29 +4,21 @@
 // transfer awaiting the user's answer (accept, naming the new owner; decline) and those they
 // proposed (cancel). Every answer is a PATCH with If-Match.
 import { h } from './dom.js';
-import { t, has, fmtDateTime } from './i18n.js';
-import { get, post, patch } from './api.js';
+import { t, tOr, fmtDateTime } from './i18n.js';
+import { get, post, patch, ifMatch } from './api.js';
 import { state, navigate, caseHeaders } from './state.js';
-import { field, onSubmit, clearErrors, fieldError, formError, showApiError, announce, errorPanel, button, dl } from './ui.js';
+import {
+  field, onSubmit, clearErrors, fieldError, showApiError, staleError, announce, errorPanel, dl, reasonForm, toggleButton,
+} from './ui.js';
 import { consentProblem, overrideField, overrideValue, otherAgencies } from './consent.js';
+import { person, userLabel, colleagues } from './people.js';
 
-const person = (p) => (p ? p.full_name || p.username || '' : '');
-const statusLabel = (s) => (has(`transfer.status.${s}`) ? t(`transfer.status.${s}`) : s);
-const userLabel = (u) => (u.full_name ? `${u.full_name} (${u.username})` : u.username);
-
-// Colleagues the user may name (GET /api/v1/users: supervisors; a caseworker may not list
-// users and gets []), enabled and not administrators.
-async function colleagues(agencyId) {
-  try {
-    return ((await get('/api/v1/users')).json.items || [])
-      .filter((u) => !u.disabled && u.role !== 'admin' && u.role !== 'analyst' && (!agencyId || u.agency_id === agencyId) && u.id !== state.user.id);
-  } catch { return []; }
-}
+export const transferStatusLabel = (s) => tOr(`transfer.status.${s}`, s);
 
 function describe(x) {
   return dl([
     [t('transfer.kind'), t(x.kind === 'request' ? 'transfer.kind_request' : 'transfer.kind_transfer')],
-    [t('transfer.status'), h('span', { class: `badge tr-${x.status}` }, statusLabel(x.status))],
+    [t('transfer.status'), h('span', { class: `badge tr-${x.status}` }, transferStatusLabel(x.status))],
     [t('transfer.from'), h('bdi', null, x.from_agency ? x.from_agency.name : '')],
     [t('transfer.to'), h('bdi', null, [x.to_agency ? x.to_agency.name : '', x.to_user ? ` — ${person(x.to_user)}` : ''].join(''))],
     [t('transfer.proposed_by'), h('bdi', null, person(x.proposed_by))],
@@ -38,37 +30,31 @@ function describe(x) {
 // A PATCH of transfer x; a 412 says someone else answered first.
 async function answer(form, x, body, okKey, done) {
   try {
-    await patch(`/api/v1/transfers/${encodeURIComponent(x.id)}`, body, { headers: { 'If-Match': `"${x.version}"` } });
+    await patch(`/api/v1/transfers/${encodeURIComponent(x.id)}`, body, { headers: ifMatch(x.version) });
     announce(t(okKey));
     done();
   } catch (err) {
-    if (err.status === 412) {
-      formError(form, h('p', null, t('referral.stale')), button(t('case.reload'), done, 'btn btn-secondary')).focus();
-      return;
-    }
-    showApiError(form, err);
+    if (!staleError(form, err, done, { message: t('referral.stale') })) showApiError(form, err);
   }
 }
 
-function reasonForm(x, { label, submit, status, okKey, needs, danger, done }) {
-  const reason = field({ name: 'reason', label, type: 'textarea', rows: 2, required: needs, maxlength: 2000, dir: 'auto' });
-  const form = h('form', { class: 'form', novalidate: true }, reason,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: danger ? 'btn btn-danger' : 'btn btn-secondary' }, submit)));
-  onSubmit(form, async () => {
-    clearErrors(form);
-    const text = form.elements.reason.value.trim();
-    if (needs && !text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
-    await answer(form, x, { status, ...(text ? { reason: text } : {}) }, okKey, done);
-  });
-  return form;
+// Declining or cancelling transfer x: a reason is required.
+function whyForm(x, { label, submit, status, okKey, danger, done }) {
+  return reasonForm({ label, submit, btnClass: danger ? 'btn btn-danger' : 'btn btn-secondary',
+    send: (reason, form) => answer(form, x, { status, reason }, okKey, done) });
 }
 
 async function acceptForm(x, done) {
-  // Someone who may receive for the agency may name a colleague as the new owner.
-  const users = x.kind === 'request' ? [] : await colleagues(state.user.agency_id);
+  // Someone who may receive for the agency may name a colleague as the new owner; when the
+  // colleagues cannot be listed, the error says so and the transfer may still be accepted.
+  let users = [];
+  let failed = null;
+  if (x.kind !== 'request') {
+    try { users = await colleagues(state.user.agency_id); } catch (err) { failed = errorPanel(err); }
+  }
   const owner = users.length ? field({ name: 'owner_id', label: t('transfer.owner'), type: 'select', blankLabel: t('transfer.owner_me'),
     options: users.map((u) => [u.id, userLabel(u)]) }) : null;
-  const form = h('form', { class: 'form', novalidate: true }, owner,
+  const form = h('form', { class: 'form', novalidate: true }, failed, owner,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn' }, t('transfer.accept'))));
   onSubmit(form, async () => {
     clearErrors(form);
@@ -89,9 +75,9 @@ async function card(x, box, done, tag = 'li') {
   if (x.status !== 'pending') return li;
   if (box === 'inbox') {
     li.append(await acceptForm(x, done),
-      reasonForm(x, { label: t('transfer.decline_reason'), submit: t('transfer.decline'), status: 'declined', okKey: 'transfer.declined_msg', needs: true, danger: true, done }));
+      whyForm(x, { label: t('transfer.decline_reason'), submit: t('transfer.decline'), status: 'declined', okKey: 'transfer.declined_msg', danger: true, done }));
   } else {
-    li.append(reasonForm(x, { label: t('transfer.cancel_reason'), submit: t('transfer.cancel'), status: 'cancelled', okKey: 'transfer.cancelled_msg', needs: true, done }));
+    li.append(whyForm(x, { label: t('transfer.cancel_reason'), submit: t('transfer.cancel'), status: 'cancelled', okKey: 'transfer.cancelled_msg', done }));
   }
   return li;
 }
@@ -162,11 +148,18 @@ function proposeForm(c, users, agencies, reload) {
 export async function transferPanel(c) {
   const canTransfer = !!(c.access && c.access.can_edit);
   const reload = () => navigate(`#/cases/${c.id}`);
-  const [sent, inbox] = await Promise.all(['sent', 'inbox'].map((box) => get(`/api/v1/transfers?box=${box}&status=pending&per=100`)
-    .then((r) => r.json.items || []).catch(() => [])));
+  const sec = h('section', { class: 'panel transfer', 'aria-labelledby': 'sec-transfer' }, h('h2', { id: 'sec-transfer' }, t('transfer.title')));
+  let sent;
+  let inbox;
+  try {
+    [sent, inbox] = await Promise.all(['sent', 'inbox'].map(async (box) => (await get(`/api/v1/transfers?box=${box}&status=pending&per=100`)).json.items || []));
+  } catch (err) {
+    // Without the pending transfers, proposing one might propose a second: only the error.
+    sec.append(errorPanel(err));
+    return sec;
+  }
   const pending = [...sent.map((x) => [x, 'sent']), ...inbox.map((x) => [x, 'inbox'])].filter(([x]) => x.case && x.case.id === c.id);
   if (!canTransfer && !pending.length) return null;
-  const sec = h('section', { class: 'panel transfer', 'aria-labelledby': 'sec-transfer' }, h('h2', { id: 'sec-transfer' }, t('transfer.title')));
   const seen = new Set();
   for (const [x, box] of pending) {
     if (seen.has(x.id)) continue;
@@ -174,17 +167,18 @@ export async function transferPanel(c) {
     sec.append(h('div', { class: 'pending' }, h('p', null, h('strong', null, t('transfer.pending'))), await card(x, box, reload, 'div')));
   }
   if (canTransfer && !pending.length) {
-    const [users, agencies] = await Promise.all([colleagues(c.agency && c.agency.id), otherAgencies(c.agency && c.agency.id).catch(() => [])]);
+    let users;
+    let agencies;
+    try {
+      [users, agencies] = await Promise.all([colleagues(c.agency && c.agency.id), otherAgencies(c.agency && c.agency.id)]);
+    } catch (err) {
+      sec.append(errorPanel(err));
+      return sec;
+    }
     const others = users.filter((u) => !c.owner || u.id !== c.owner.id);
     if (!others.length && !agencies.length) return sec;
     const form = proposeForm(c, others, agencies, reload);
-    form.hidden = true;
-    const open = h('button', { type: 'button', class: 'btn btn-secondary', 'aria-expanded': 'false' }, t('transfer.open'));
-    open.addEventListener('click', () => {
-      form.hidden = !form.hidden;
-      open.setAttribute('aria-expanded', String(!form.hidden));
-      if (!form.hidden) form.elements.kind.focus();
-    });
+    const open = toggleButton(t('transfer.open'), form, (f) => f.elements.kind);
     sec.append(h('p', { class: 'hint' }, t('transfer.explain')), h('div', { class: 'actions' }, open), form);
   }
   return sec;

@@ -1,6 +1,7 @@
-// ui.js: shared building blocks for screens: labelled form fields with per-field error slots,
-// form-level error boxes, status announcements (aria-live), headings, pagers and tables.
-import { h, clear, nextId } from './dom.js';
+// ui.js: shared building blocks for screens: labelled form fields and tickbox lists with
+// per-field error slots, form-level error boxes (an API error, a save someone else overtook),
+// the reason form, show/hide buttons, status announcements (aria-live), headings, pagers and tables.
+import { h, add, clear, nextId } from './dom.js';
 import { t } from './i18n.js';
 
 export function announce(msg) {
@@ -83,18 +84,32 @@ export function formError(form, ...content) {
     box = h('div', { class: 'form-error', role: 'alert', tabindex: '-1' });
     form.prepend(box);
   }
-  clear(box);
-  box.append(...content.map((c) => (typeof c === 'string' ? h('p', null, c) : c)));
+  // add, not append: content left out (null) must not show as the text "null".
+  add(clear(box), content.map((c) => (typeof c === 'string' ? h('p', null, c) : c)));
   box.hidden = false;
   return box;
+}
+
+// A tickbox list: [[value, label]] -> fieldset (its error slot and data-field as a field's);
+// .values() gives the ticked values.
+export function checks(name, legend, options, ticked = [], hint = null) {
+  const set = h('fieldset', { class: 'checks' }, h('legend', null, legend), hint ? h('p', { class: 'hint' }, hint) : null,
+    options.map(([v, l]) => {
+      const id = nextId(`${name}-${v}`);
+      return h('div', { class: 'field-check' },
+        h('input', { type: 'checkbox', id, name, value: v, checked: ticked.includes(v) }), h('label', { for: id }, l));
+    }),
+    h('p', { class: 'field-error', hidden: true }));
+  set.dataset.field = name;
+  set.control = set.querySelector('input') || set;
+  set.values = () => [...set.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
+  return set;
 }
 
 // Shows an ApiError on a form: next to its field when it names one, else at the top.
 export function showApiError(form, err) {
   clearErrors(form);
-  let msg = errorText(err);
-  // Next to its field, "date_of_birth: must not be in the future" reads as "must not be in the future".
-  if (err.field && msg.startsWith(`${err.field}: `)) msg = msg.slice(err.field.length + 2);
+  const msg = fieldErrorText(err);
   const wrap = err.field && fieldError(form, err.field, msg);
   if (wrap) {
     const bad = wrap.control;
@@ -104,6 +119,26 @@ export function showApiError(form, err) {
     return;
   }
   formError(form, msg).focus();
+}
+
+// A write overtaken by someone else's (412: the version it was based on is stale; with
+// opts.conflict also 409: it moved on meanwhile, as the server's message says): says so at the
+// top of form with a button to read it again (reload). Returns whether err was one.
+// opts.message, opts.reloadLabel: the words, when not a record's.
+export function staleError(form, err, reload, opts = {}) {
+  if (!err || !(err.status === 412 || (opts.conflict && err.status === 409))) return false;
+  clearErrors(form);
+  formError(form, h('p', null, opts.message || t('record.stale')), err.status === 409 && err.message ? h('p', null, err.message) : null,
+    button(opts.reloadLabel || t('case.reload'), reload, 'btn btn-secondary')).focus();
+  return true;
+}
+
+// errorText without the "name: " prefixes repeating what the field it is shown next to says:
+// next to its field, "date_of_birth: must not be in the future" reads "must not be in the future".
+export function fieldErrorText(err) {
+  let msg = errorText(err);
+  while (err && err.field && msg.startsWith(`${err.field}: `)) msg = msg.slice(err.field.length + 2);
+  return msg;
 }
 
 export function errorText(err) {
@@ -121,12 +156,64 @@ export function errorPanel(err) {
   return h('div', { class: 'notice notice-error', role: 'alert' }, msg);
 }
 
+// The text of a notice the server puts on a case ("victim — the non-punishment principle
+// applies"): a string, or {message, label, code}; '' when it carries none of them.
+export function noticeText(n) {
+  if (typeof n === 'string') return n;
+  return (n && (n.message || n.label || n.code)) || '';
+}
+
 export function loading() {
   return h('p', { class: 'loading', role: 'status' }, t('common.loading'));
 }
 
 export function button(label, onclick, cls = 'btn') {
   return h('button', { type: 'button', class: cls, onclick }, label);
+}
+
+// A button showing and hiding a part of the page (a form, mostly); aria-expanded says which.
+// target: the element, hidden until opened, or a function making it at the first opening (and
+// putting it in the page). focusOf(el): what gets the focus on opening. opts.cls: the button's
+// class; opts.hideSelf: the button goes away while the part is shown. button.close() hides the
+// part (again showing the button) and focuses the button.
+export function toggleButton(label, target, focusOf, opts = {}) {
+  let el = typeof target === 'function' ? null : target;
+  if (el) el.hidden = true;
+  const btn = h('button', { type: 'button', class: opts.cls || 'btn btn-secondary', 'aria-expanded': 'false' }, label);
+  const show = (open) => {
+    el.hidden = !open;
+    btn.setAttribute('aria-expanded', String(open));
+    if (opts.hideSelf) btn.hidden = open;
+  };
+  btn.addEventListener('click', () => {
+    if (!el) { el = target(); el.hidden = true; }
+    show(el.hidden);
+    if (!el.hidden && focusOf) focusOf(el).focus();
+  });
+  btn.close = () => {
+    if (el) show(false);
+    btn.focus();
+  };
+  return btn;
+}
+
+// A form asking why (a reason of up to 2000 characters, in a box named "reason"), with one
+// submit button. send(text, form) does the work; a reason is refused as missing when
+// opts.required (the default). opts: label, submit (the button's words), cls (the form's
+// class), btnClass, rows, before/after (content around the reason box), actions (more buttons).
+export function reasonForm(opts) {
+  const required = opts.required !== false;
+  const form = h('form', { class: opts.cls || 'form', novalidate: true }, opts.before,
+    field({ name: 'reason', label: opts.label, type: 'textarea', rows: opts.rows || 2, required, maxlength: 2000, dir: 'auto' }),
+    opts.after,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: opts.btnClass || 'btn' }, opts.submit), opts.actions));
+  onSubmit(form, async () => {
+    clearErrors(form);
+    const text = form.elements.reason.value.trim();
+    if (required && !text) { fieldError(form, 'reason', t('form.required')); form.elements.reason.focus(); return; }
+    await opts.send(text, form);
+  });
+  return form;
 }
 
 // Submit handler wrapper: disables the submit button while work runs, restores it after.

@@ -159,6 +159,7 @@ test('a stale edit (412) says someone else changed the case and offers a reload'
   const box = page.locator('#main .form-error');
   await box.waitFor({ state: 'visible' });
   assert.match(await box.textContent(), /Someone else changed this record/);
+  assert.doesNotMatch(await box.textContent(), /\bnull\b/);
   await page.getByRole('button', { name: 'Reload the latest version' }).click();
   await page.waitForFunction(() => document.querySelector('#main [name="location_current"]')?.value === 'Changed elsewhere');
   noProblems(page);

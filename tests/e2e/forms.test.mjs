@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn } from '../lib/haven.mjs';
 import {
-  launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, axeCheck, caseHashRe, PHONE, DESKTOP,
+  launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, axeCheck, inLanguage, caseHashRe, PHONE, DESKTOP,
 } from './lib.mjs';
 
 let srv;
@@ -25,12 +25,6 @@ after(async () => { await browser?.close(); await srv?.cleanup(); });
 const f = (page, name) => page.locator(`#main [name="${name}"]`);
 const wrap = (page, path) => page.locator(`#main [data-field="${path}"]`);
 const pick = (page, formId) => page.selectOption('#form-picker', formId);
-
-async function inLanguage(page, lang) {
-  await page.selectOption('#lang-header', lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-  await settled(page);
-}
 
 // Ticks an option of a long multiselect the way a person does: types in its filter, then
 // moves to the list with Enter and ticks the first match with Space.

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn } from '../lib/haven.mjs';
-import { launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, PHONE, DESKTOP } from './lib.mjs';
+import { launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, inLanguage, PHONE, DESKTOP } from './lib.mjs';
 
 let srv;
 let browser;
@@ -27,12 +27,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await srv?.cleanup(); });
 
-async function switchToArabic(page) {
-  await page.selectOption('#lang-header', 'ar');
-  await page.waitForFunction(() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar');
-  await settled(page);
-}
-
 test('Arabic mirrors the layout: rtl direction and the navigation on the right', async () => {
   const page = await newPage(browser, DESKTOP);
   await signInUI(page, srv.url, 'caseworker');
@@ -41,7 +35,7 @@ test('Arabic mirrors the layout: rtl direction and the navigation on the right',
   assert.ok(navEn.x < mainEn.x, 'in English the navigation is on the left');
   await shot(page, 'caseload-desktop-en');
 
-  await switchToArabic(page);
+  await inLanguage(page, 'ar');
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), 'rtl');
   assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('#main')).direction), 'rtl');
   const nav = await page.locator('#nav').boundingBox();
@@ -90,7 +84,7 @@ for (const lang of ['en', 'ar']) {
   test(`every screen fits a 360-px phone (${lang})`, async () => {
     const page = await newPage(browser, PHONE);
     await signInUI(page, srv.url, 'caseworker');
-    if (lang === 'ar') await switchToArabic(page);
+    if (lang === 'ar') await inLanguage(page, 'ar');
     for (const [name, path] of screens()) {
       await page.goto(`${srv.url}${path}`);
       await settled(page);

@@ -75,6 +75,14 @@ export async function axeCheck(page, label) {
   return result;
 }
 
+// Switches the interface language with the header's picker and waits for the page in it
+// (<html lang dir> set, the screen rendered again).
+export async function inLanguage(page, lang) {
+  await page.selectOption('#lang-header', lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l && document.documentElement.dir === (l === 'ar' ? 'rtl' : 'ltr'), lang);
+  await settled(page);
+}
+
 export async function noHorizontalScroll(page, width = PHONE.width) {
   const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
   assert.ok(sw <= width, `page is ${sw}px wide, wider than ${width}px`);

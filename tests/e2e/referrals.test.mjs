@@ -4,15 +4,18 @@
 // it accepted, withdraws consent, and the provider's view then says so and shows nothing of
 // the case. A decline; a supervisor's referral without consent (override reason); a transfer
 // to a colleague accepted from the inbox; the services directory; Arabic on a 360-px phone.
+// The unhappy paths: a CSV import with a bad row, a consent without a purpose or a
+// best-interests decision without a reason, declining a transfer without a reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn } from '../lib/haven.mjs';
-import { launch, newPage, signInUI, settled, shot, axeCheck, noProblems, noHorizontalScroll, PHONE } from './lib.mjs';
+import { launch, newPage, signInUI, settled, shot, axeCheck, noProblems, noHorizontalScroll, inLanguage, PHONE } from './lib.mjs';
 
 let srv;
 let browser;
 let cw;
 let clinic;           // the demo legal aid clinic (service)
+// Each test has its own case, so none depends on what another did before it.
 let bare = [];        // caseworker's demo cases without any consent
 let consented = [];   // caseworker's demo cases with the child's consent on record
 
@@ -29,7 +32,8 @@ before(async () => {
     assert.equal(r.status, 200, r.text);
     (r.json.items.length ? consented : bare).push(c);
   }
-  assert.ok(bare.length >= 2 && consented.length >= 2, 'the demo has cases with and without consent');
+  assert.ok(bare.length >= 4, `the demo has 4 cases without consent (${bare.length})`);
+  assert.ok(consented.length >= 4, `the demo has 4 cases with consent (${consented.length})`);
 });
 after(async () => { await browser?.close(); await srv?.cleanup(); });
 
@@ -224,6 +228,7 @@ test('an answer overtaken by another (409/412) says to reload', async () => {
   const err = main(pp).locator('.form-error');
   await err.waitFor();
   assert.match(await err.textContent(), /Someone else answered this first/);
+  assert.doesNotMatch(await err.textContent(), /\bnull\b/);
   await err.getByRole('button', { name: /Reload/i }).click();
   await settled(pp);
   assert.match(await main(pp).locator('.badge').first().textContent(), /Accepted/);
@@ -251,10 +256,21 @@ test('a supervisor refers without consent by giving an override reason', async (
   assert.match(await ref.locator('.ref-override').textContent(), /Referred without consent: Immediate danger/);
   noProblems(page);
   await page.context().close();
+  // The provider learns that there was no consent, but not the supervisor's reason.
+  const id = (await (await signIn(srv.url, 'supervisor')).get(`/api/v1/cases/${kase.id}/referrals`)).json.items[0].id;
+  const pp = await newPage(browser);
+  await signInUI(pp, srv.url, 'provider');
+  await pp.goto(`${srv.url}/#/referrals/${id}`);
+  await settled(pp);
+  const text = await main(pp).textContent();
+  assert.match(text, /without recorded consent/);
+  assert.doesNotMatch(text, /Immediate danger/);
+  noProblems(pp);
+  await pp.context().close();
 });
 
 test('a supervisor transfers a case to a colleague, who accepts it from the inbox', async () => {
-  const kase = consented[2] || consented[0];
+  const kase = consented[2];
   const page = await newPage(browser);
   await signInUI(page, srv.url, 'supervisor');
   await openCase(page, kase.id);
@@ -337,15 +353,13 @@ test('the services directory: analysts add a service, caseworkers search it read
 });
 
 test('Arabic on a 360-px phone: the case panels, the inbox and a referral read right to left', async () => {
-  const kase = consented[3] || consented[0];
+  const kase = consented[3];
   const r = await cw.post(`/api/v1/cases/${kase.id}/referrals`, { service_id: clinic.id, share: ['registration'], note: 'تحتاج إلى مشورة قانونية.' });
   assert.equal(r.status, 201, r.text);
 
   const page = await newPage(browser, PHONE);
   await signInUI(page, srv.url, 'caseworker');
-  await page.selectOption('#lang-header', 'ar');
-  await page.waitForFunction(() => document.documentElement.dir === 'rtl');
-  await settled(page);
+  await inLanguage(page, 'ar');
   await openCase(page, kase.id);
   await panel(page, 'sec-consent').getByRole('button', { name: 'تسجيل موافقة' }).click();
   await panel(page, 'sec-referrals').getByRole('button', { name: 'إحالة إلى خدمة' }).click();
@@ -359,8 +373,7 @@ test('Arabic on a 360-px phone: the case panels, the inbox and a referral read r
 
   const pp = await newPage(browser, PHONE);
   await signInUI(pp, srv.url, 'provider');
-  await pp.selectOption('#lang-header', 'ar');
-  await pp.waitForFunction(() => document.documentElement.dir === 'rtl');
+  await inLanguage(pp, 'ar');
   await pp.goto(`${srv.url}/#/referrals`);
   await settled(pp);
   assert.equal((await main(pp).locator('h1').textContent()).trim(), 'الإحالات والنقل');
@@ -378,4 +391,102 @@ test('Arabic on a 360-px phone: the case panels, the inbox and a referral read r
   await shot(pp, 'referrals-view-phone-ar');
   noProblems(pp);
   await pp.context().close();
+});
+
+test('a services CSV import with a bad row is refused, the row named, nothing imported', async () => {
+  const api = await signIn(srv.url, 'analyst');
+  const before = (await api.get('/api/v1/services')).json.total;
+  const top = (await api.get('/api/v1/locations')).json.items[0].pcode;
+  const csv = ['name,type,pcode,languages', `Northern shelter,safe_shelter,${top},ar`, `Southern shelter,witchcraft,${top},fr`].join('\n');
+  const page = await newPage(browser);
+  await signInUI(page, srv.url, 'analyst');
+  await page.goto(`${srv.url}/#/services`);
+  await settled(page);
+  const form = main(page).locator('form.services-import');
+  await form.getByRole('button', { name: 'Import' }).click();
+  assert.equal(await form.locator('input[name="file"][aria-invalid="true"]').count(), 1, 'a file is required');
+  await form.locator('input[name="file"]').setInputFiles({ name: 'services.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await form.getByRole('button', { name: 'Import' }).click();
+  const err = form.locator('.form-error');
+  await err.waitFor();
+  assert.match(await err.textContent(), /row 3\b/i, 'the bad row is named');
+  assert.doesNotMatch(await err.textContent(), /HTTP \d/);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.classList.contains('form-error')), true);
+  await shot(page, 'services-import-error-desktop-en');
+  assert.equal((await api.get('/api/v1/services')).json.total, before, 'all rows or none');
+  noProblems(page);
+  await page.context().close();
+});
+
+test('the consent form refuses a consent without a purpose, and a best-interests decision without a reason', async () => {
+  const kase = bare[2];
+  const count = async () => (await cw.get(`/api/v1/cases/${kase.id}/consents`)).json.items.length;
+  const page = await newPage(browser);
+  await signInUI(page, srv.url, 'caseworker');
+  await openCase(page, kase.id);
+  let consent = panel(page, 'sec-consent');
+  await consent.getByRole('button', { name: 'Record consent' }).click();
+  await consent.locator('select[name="giver"]').selectOption('child');
+  await consent.getByRole('button', { name: 'Save consent' }).click();
+  const purposes = consent.locator('fieldset[data-field="purposes"]');
+  assert.match(await purposes.locator('.field-error').textContent(), /Tick at least one purpose/);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.name), 'purposes', 'the first purpose has the focus');
+  noProblems(page);
+  await page.context().close();
+  assert.equal(await count(), 0, 'nothing was recorded');
+
+  // A supervisor's best-interests decision needs its reason; with one it is recorded.
+  const sp = await newPage(browser);
+  await signInUI(sp, srv.url, 'supervisor');
+  await openCase(sp, kase.id);
+  consent = panel(sp, 'sec-consent');
+  await consent.getByRole('button', { name: 'Record consent' }).click();
+  await consent.locator('select[name="giver"]').selectOption('best_interests');
+  await consent.locator('input[name="purposes"][value="services"]').check();
+  await consent.getByRole('button', { name: 'Save consent' }).click();
+  const reason = consent.locator('textarea[name="reason"]');
+  assert.equal(await reason.getAttribute('aria-invalid'), 'true');
+  assert.match(await consent.locator('[data-field="reason"] .field-error').textContent(), /Give the reason for the best-interests decision/);
+  assert.equal(await sp.evaluate(() => document.activeElement && document.activeElement.name), 'reason');
+  await shot(sp, 'consent-bi-no-reason-desktop-en');
+  assert.equal(await count(), 0, 'nothing was recorded');
+  await reason.fill('No parent or guardian can be reached and the child needs a doctor today.');
+  await consent.getByRole('button', { name: 'Save consent' }).click();
+  await sp.waitForFunction(() => /Consent recorded/.test(document.getElementById('status').textContent));
+  await settled(sp);
+  assert.match(await panel(sp, 'sec-consent').locator('.consent-item').first().textContent(), /Best-interests decision\s*Given/);
+  assert.equal(await count(), 1);
+  noProblems(sp);
+  await sp.context().close();
+});
+
+test('declining a transfer without a reason is refused; with one it is declined', async () => {
+  const kase = bare[3];
+  const sup = await signIn(srv.url, 'supervisor');
+  const to = (await sup.get('/api/v1/users')).json.items.find((u) => u.username === 'caseworker2');
+  const x = await sup.post(`/api/v1/cases/${kase.id}/transfers`, { to_user_id: to.id, reason: 'Closer to where the child lives now.' });
+  assert.equal(x.status, 201, x.text);
+  const status = async () => (await sup.get(`/api/v1/transfers/${x.json.id}`)).json.status;
+
+  const page = await newPage(browser);
+  await signInUI(page, srv.url, 'caseworker2');
+  await page.goto(`${srv.url}/#/referrals`);
+  await settled(page);
+  assert.doesNotMatch(await main(page).textContent(), /\bnull\b/, 'an empty referral inbox shows nothing left out');
+  const card = main(page).locator('.tr-item', { hasText: kase.display_id });
+  const decline = card.locator('form', { hasText: 'Why do you decline?' });
+  await decline.getByRole('button', { name: 'Decline' }).click();
+  const reason = decline.locator('textarea[name="reason"]');
+  assert.equal(await reason.getAttribute('aria-invalid'), 'true', 'a reason is required');
+  assert.match(await decline.locator('.field-error').textContent(), /This field is required/);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.name), 'reason');
+  assert.equal(await status(), 'pending');
+  await reason.fill('I have no capacity for a new case this month.');
+  await decline.getByRole('button', { name: 'Decline' }).click();
+  await page.waitForFunction(() => /Transfer declined/.test(document.getElementById('status').textContent));
+  await settled(page);
+  assert.equal(await status(), 'declined');
+  assert.equal(await main(page).locator('.tr-item', { hasText: kase.display_id }).count(), 0, 'no longer awaiting an answer');
+  noProblems(page);
+  await page.context().close();
 });

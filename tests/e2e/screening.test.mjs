@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { startHaven, signIn, ADMIN_PASSWORD } from '../lib/haven.mjs';
-import { launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, axeCheck, PHONE } from './lib.mjs';
+import { launch, newPage, signInUI, settled, shot, noProblems, noHorizontalScroll, axeCheck, inLanguage, PHONE } from './lib.mjs';
 
 const table = JSON.parse(readFileSync(new URL('../data/screening_tool.json', import.meta.url), 'utf8'));
 const FRONTLINE = new URL('../../config/screening/child_frontline.json', import.meta.url);
@@ -85,12 +85,6 @@ const main = (page) => page.locator('#main');
 const h1 = (page) => page.locator('#main h1');
 const answer = (page, label) => page.locator('#main .screen-answers').getByRole('button', { name: label, exact: true });
 const btn = (page, label) => page.locator('#main').getByRole('button', { name: label, exact: true });
-
-async function inLanguage(page, lang) {
-  await page.selectOption('#lang-header', lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
-  await settled(page);
-}
 
 // Waits for the question screen showing "Question n of total".
 async function atQuestion(page, progress) {
