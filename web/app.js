@@ -254,7 +254,9 @@ function signInScreen(el) {
     await afterSignIn(json);
     announce(t('signin.welcome', { name: json.user.full_name || json.user.username }));
     navigated = true;
-    if (!location.hash || location.hash === '#') location.hash = '#/';
+    // replaceState, not location.hash: a hashchange would render the home page a second time,
+    // and the abandoned render's requests could still be in flight after this one is shown.
+    if (!location.hash || location.hash === '#') history.replaceState(null, '', '#/');
     await route();
   });
   document.title = `${t('signin.title')} — ${t('app.name')}`;
