@@ -1,7 +1,7 @@
 # Haven build. Entry points: make (build/haven), make run, make test, make bench, make fmt.
 include config.mk
 
-SRC      := $(filter-out src/main.c,$(wildcard src/*/*.c))
+SRC      := $(filter-out src/main.c,$(wildcard src/*/*.c src/*/*/*.c))
 WEB      := $(wildcard web/*.html web/*.js web/*.css web/i18n/*.json)
 SQL      := $(wildcard src/store/sql/*/*.sql)
 CONF     := $(wildcard config/*.json config/*/*.json config/*/*/*.json config/*/*.csv)

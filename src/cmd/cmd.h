@@ -50,6 +50,7 @@ int config_sync(struct store *st, FILE *report, struct err *e);
 	X(restore, "put a backup in place of a database")                                            \
 	X(purge, "erase a case completely")                                                          \
 	X(audit, "verify the audit trail")                                                             \
+	X(link, "find the same person in CSV files (record linkage)")                                 \
 	X(version, "print the version")
 #define CMD_DECL(name, help) int cmd_##name(int argc, char **argv);
 CMD_LIST(CMD_DECL)
