@@ -85,7 +85,7 @@ static int load(struct lk_data *d, const struct lk_spec *sp, const char *path, i
 		goto out;
 	}
 	for (int k = 0; k < sp->ncol; k++)
-		if (map[k] < 0) {
+		if (map[k] < 0 && !sp->col[k].nfrom) {
 			cmd_fail("%s: no column \"%s\"", path, sp->col[k].name);
 			goto out;
 		}
@@ -94,7 +94,7 @@ static int load(struct lk_data *d, const struct lk_spec *sp, const char *path, i
 		if (c.n == 1 && !csv_field(&c, 0)[0])
 			continue; /* a blank line */
 		for (int k = 0; k < sp->ncol; k++)
-			field[k] = csv_field(&c, (size_t)map[k]);
+			field[k] = map[k] < 0 ? NULL : csv_field(&c, (size_t)map[k]);
 		if (lk_data_add(d, csv_field(&c, (size_t)idcol), field, src, &why) < 0) {
 			cmd_fail("%s, line %zu: %s", path, c.line, why.p);
 			goto out;

@@ -3,6 +3,7 @@
  * scored once, as Splink does. */
 #include "link.h"
 #include "base/alloc.h"
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,15 @@ static void push(struct lk_result *res, uint32_t l, uint32_t r, double p, double
 	lk_result_push(res, (struct lk_pair){l, r, (float)p, (float)w});
 }
 
+#define PREFETCH 8
+
 /* Scores record i against the indexed records its keys meet: those before it when
  * deduplicating, all of them when linking or querying. */
 static void probe(const struct lk_spec *sp, const struct lk_data *d, size_t i, int all, double threshold,
 		  struct lk_result *res)
 {
+	/* Compared as weights: the probability is worked out only for the pairs kept. */
+	double least = threshold <= 0 ? -INFINITY : threshold >= 1 ? INFINITY : log2(threshold / (1 - threshold));
 	size_t nb = (size_t)sp->nblock;
 	const uint64_t *ki = &d->key[i * nb];
 	int8_t g[LK_MAX_CMPS];
@@ -122,6 +127,10 @@ static void probe(const struct lk_spec *sp, const struct lk_data *d, size_t i, i
 			uint32_t j = m[t];
 			if (!all && j >= i)
 				break;
+			if (t + PREFETCH < len) { /* members are scattered: ask for them before they are needed */
+				__builtin_prefetch(&d->key[(size_t)m[t + PREFETCH] * nb]);
+				__builtin_prefetch(&LK_V(d, m[t + PREFETCH], 0));
+			}
 			const uint64_t *kj = &d->key[(size_t)j * nb];
 			size_t q = 0;
 			while (q < r && (!ki[q] || ki[q] != kj[q]))
@@ -131,9 +140,9 @@ static void probe(const struct lk_spec *sp, const struct lk_data *d, size_t i, i
 			res->candidates++;
 			res->by_rule[r]++;
 			lk_gamma(sp, d, j, i, g);
-			double w = lk_weight(sp, d, j, i, g), p = lk_probability(w);
-			if (p >= threshold)
-				push(res, j, (uint32_t)i, p, w);
+			double w = lk_weight(sp, d, j, i, g);
+			if (w >= least && lk_probability(w) >= threshold)
+				push(res, j, (uint32_t)i, lk_probability(w), w);
 		}
 	}
 }

@@ -2,6 +2,7 @@
 #include "link.h"
 #include "base/alloc.h"
 #include "base/asset.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,8 +47,10 @@ void lk_data_free(struct lk_data *d)
 	free(d->id);
 	free(d->src);
 	free(d->key);
-	for (int c = 0; c < LK_MAX_COLS; c++)
+	for (int c = 0; c < LK_MAX_COLS; c++) {
 		free(d->count[c]);
+		free(d->logtf[c]);
+	}
 	for (int r = 0; r < LK_MAX_RULES; r++)
 		lk_index_free(&d->index[r]);
 	memset(d, 0, sizeof *d);
@@ -217,6 +220,50 @@ static uint32_t estimated_date(struct lk_data *d, const uint32_t *v, const struc
 	return id;
 }
 
+struct word {
+	const char *s;
+	size_t n;
+	uint32_t skel;
+};
+
+static int word_order(const void *x, const void *y)
+{
+	const struct word *a = x, *b = y;
+	if (a->skel != b->skel) /* the skeleton first: the same whatever the script */
+		return a->skel < b->skel ? -1 : 1;
+	int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+	return c ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* The words of the source columns' values, ordered by skeleton, as one value. */
+static uint32_t words_value(struct lk_data *d, const struct lk_column *col, const uint32_t *v)
+{
+	struct word w[64];
+	size_t nw = 0;
+	struct buf k = BUF_INIT, out = BUF_INIT;
+	for (int f = 0; f < col->nfrom; f++) {
+		uint32_t id = v[col->from[f]];
+		const char *s = id ? intern_str(&d->vals, id) : "";
+		while (*s && nw < 64) {
+			size_t n = strcspn(s, " ");
+			buf_reset(&k);
+			names_skeleton(s, n, &k);
+			w[nw++] = (struct word){s, n, k.len ? intern_id(&d->keys, k.p, k.len, 1) : 0};
+			s += n + (s[n] == ' ');
+		}
+	}
+	qsort(w, nw, sizeof *w, word_order);
+	for (size_t i = 0; i < nw; i++) {
+		if (i)
+			buf_addch(&out, ' ');
+		buf_add(&out, w[i].s, w[i].n);
+	}
+	uint32_t id = value_id(d, out.p, out.len, 1);
+	buf_release(&k);
+	buf_release(&out);
+	return id;
+}
+
 long lk_data_add(struct lk_data *d, const char *id, const char *const *field, int src, struct buf *why)
 {
 	const struct lk_spec *sp = d->sp;
@@ -230,8 +277,14 @@ long lk_data_add(struct lk_data *d, const char *id, const char *const *field, in
 	}
 	uint32_t *v = &d->v[d->n * (size_t)sp->ncol];
 	for (int c = 0; c < sp->ncol; c++)
-		if (reduce(d, c, field[c], &v[c], why))
+		if (!sp->col[c].nfrom && reduce(d, c, field[c], &v[c], why))
 			return -1;
+	for (int c = 0; c < sp->ncol; c++)
+		if (sp->col[c].unless >= 0 && v[c] == v[sp->col[c].unless])
+			v[c] = 0;
+	for (int c = 0; c < sp->ncol; c++)
+		if (sp->col[c].nfrom)
+			v[c] = words_value(d, &sp->col[c], v);
 	for (int c = 0; c < sp->ncol; c++)
 		if (!v[c] && sp->col[c].type == LK_DATE)
 			v[c] = estimated_date(d, v, &sp->col[c]);
@@ -257,6 +310,11 @@ uint64_t lk_rule_key(const struct lk_data *d, const struct lk_rule *r, size_t i)
 		case LK_XF_INITIAL: k = (unsigned char)intern_str(&d->vals, v)[0]; break;
 		case LK_XF_NICK: k = x->groups[0] ? x->groups[0] | 1ULL << 32 : v; break;
 		case LK_XF_WORD1: k = x->word1; break;
+		case LK_XF_PREFIX:
+			k = intern_len(&d->vals, v) >= (uint32_t)r->part[p].len
+				    ? hash_bytes(intern_str(&d->vals, v), (size_t)r->part[p].len, 7) | 1
+				    : 0;
+			break;
 		case LK_XF_VALUE: break;
 		}
 		if (!k)
@@ -279,12 +337,15 @@ void lk_data_finish(struct lk_data *d, int src_indexed)
 		if (!sp->col[c].tf)
 			continue;
 		d->count[c] = xcalloc((size_t)d->vals.n + 1, sizeof *d->count[c]);
+		d->logtf[c] = xcalloc((size_t)d->vals.n + 1, sizeof *d->logtf[c]);
 		d->ncounted = d->vals.n + 1;
 		for (size_t i = 0; i < d->n; i++) {
 			uint32_t v = LK_V(d, i, c);
 			d->count[c][v]++;
 			d->nonnull[c] += v != 0;
 		}
+		for (uint32_t v = 1; v < d->ncounted; v++) /* log2 of the share, once, for scoring */
+			d->logtf[c][v] = d->count[c][v] ? (float)log2((double)d->count[c][v] / d->nonnull[c]) : -INFINITY;
 	}
 	d->key = xreallocarray(d->key, d->cap ? d->cap : 1, (size_t)sp->nblock * sizeof *d->key);
 	for (size_t i = 0; i < d->n; i++)
@@ -307,7 +368,7 @@ long lk_data_add_query(struct lk_data *d, const char *id, const char *const *fie
 	return q;
 }
 
-double lk_tf(const struct lk_data *d, int c, uint32_t v)
+double lk_logtf(const struct lk_data *d, int c, uint32_t v)
 {
-	return d->nonnull[c] && v && v < d->ncounted ? (double)d->count[c][v] / d->nonnull[c] : 0;
+	return v && v < d->ncounted ? d->logtf[c][v] : -INFINITY;
 }

@@ -11,6 +11,12 @@ static double jw_ids(const struct lk_data *d, uint32_t a, uint32_t b)
 			    intern_len(&d->vals, b));
 }
 
+static int osa_ids(const struct lk_data *d, uint32_t a, uint32_t b, int max)
+{
+	return osa_distance(intern_str(&d->vals, a), intern_len(&d->vals, a), intern_str(&d->vals, b),
+			    intern_len(&d->vals, b), max);
+}
+
 /* The share of the shorter name's words that the other has (William Watts in William Whitehead
  * Watts: 1). */
 static double token_overlap(const struct lk_data *d, uint32_t a, uint32_t b)
@@ -62,8 +68,7 @@ static int holds(const struct lk_data *d, const struct lk_level *l, const uint32
 			*jw = jw_ids(d, a, b);
 		return *jw >= l->min;
 	case LK_OSA:
-		return osa_distance(intern_str(&d->vals, a), intern_len(&d->vals, a), intern_str(&d->vals, b),
-				    intern_len(&d->vals, b), l->max) <= l->max;
+		return osa_ids(d, a, b, l->max) <= l->max;
 	case LK_SKELETON:
 		return x->skel && x->skel == y->skel;
 	case LK_PHONETIC:
@@ -84,6 +89,9 @@ static int holds(const struct lk_data *d, const struct lk_level *l, const uint32
 		return x->prec == 2 && y->prec == 2 && abs(x->days - y->days) <= l->max;
 	case LK_DMSWAP:
 		return x->prec == 2 && y->prec == 2 && x->year == y->year && x->month == y->day && x->day == y->month;
+	case LK_PREFIX:
+		return intern_len(&d->vals, a) >= (uint32_t)l->max && intern_len(&d->vals, b) >= (uint32_t)l->max &&
+		       !memcmp(intern_str(&d->vals, a), intern_str(&d->vals, b), (size_t)l->max);
 	case LK_YEARS:
 		return x->prec && y->prec && abs(x->year - y->year) <= l->max + (x->estimated || y->estimated);
 	}
@@ -113,11 +121,11 @@ double lk_probability(double w)
 	return isinf(bf) ? 1.0 : bf / (1.0 + bf);
 }
 
-static double tf_adjust(const struct lk_data *d, const struct lk_cmp *cmp, const struct lk_level *l, size_t a, size_t b)
+static double tf_adjust(const struct lk_data *d, const struct lk_level *l, size_t a, size_t b)
 {
-	double ta = lk_tf(d, l->col, LK_V(d, a, l->col)), tb = lk_tf(d, l->col, LK_V(d, b, l->col));
+	double ta = lk_logtf(d, l->col, LK_V(d, a, l->col)), tb = lk_logtf(d, l->col, LK_V(d, b, l->col));
 	double t = ta > tb ? ta : tb;
-	return t > 0 ? l->tf * (log2(cmp->lev[cmp->tf_ref].u) - log2(t)) : 0;
+	return t > -INFINITY ? l->tf * (l->log_uref - t) : 0;
 }
 
 static double part(const struct lk_spec *sp, const struct lk_data *d, int c, int k, size_t a, size_t b)
@@ -126,7 +134,7 @@ static double part(const struct lk_spec *sp, const struct lk_data *d, int c, int
 	if (k < 0)
 		return 0;
 	const struct lk_level *l = &cmp->lev[k];
-	return l->w + (l->tf > 0 ? tf_adjust(d, cmp, l, a, b) : 0);
+	return l->w + (l->tf > 0 ? tf_adjust(d, l, a, b) : 0);
 }
 
 double lk_weight(const struct lk_spec *sp, const struct lk_data *d, size_t a, size_t b, const int8_t *g)

@@ -26,8 +26,8 @@
 
 enum lk_type { LK_NAME, LK_TEXT, LK_DATE };
 enum lk_test { LK_EXACT, LK_JW, LK_OSA, LK_SKELETON, LK_PHONETIC, LK_NICKNAME, LK_SWAPPED, LK_TOKENS,
-	       LK_DAYS, LK_DMSWAP, LK_YEARS };
-enum lk_xf { LK_XF_VALUE, LK_XF_PHONETIC, LK_XF_SKELETON, LK_XF_YEAR, LK_XF_INITIAL, LK_XF_NICK, LK_XF_WORD1 };
+	       LK_DAYS, LK_DMSWAP, LK_YEARS, LK_PREFIX };
+enum lk_xf { LK_XF_VALUE, LK_XF_PHONETIC, LK_XF_SKELETON, LK_XF_YEAR, LK_XF_INITIAL, LK_XF_NICK, LK_XF_WORD1, LK_XF_PREFIX };
 
 struct lk_column {
 	char *name;
@@ -36,16 +36,22 @@ struct lk_column {
 	char placeholder[4][6];  /* a date column: "MM-DD"s that mean only the year is known */
 	int nplaceholder;
 	int tf;                  /* a level adjusts for this column's term frequencies */
-};
+	int from[LK_MAX_PARTS];  /* a name column made of the words of these columns, in a fixed order */
+	int nfrom;               /* (so "Hassan Mohammed" and "Mohammed Hassan" are one value); 0 = read */
+	int unless;              /* empty when it holds what this column does (a father's name that is */
+};                               /* the child's surname, as in patronymic naming, says nothing more), or -1 */
 
 struct lk_level {
 	enum lk_test test;
 	int col, with;           /* with: the other column of a swapped-columns level */
 	double min;              /* jw and tokens: the least similarity */
-	int max;                 /* osa, days and years: the largest difference */
+	int max;                 /* osa, days and years: the largest difference; prefix: its length */
 	double tf;               /* weight of the term-frequency adjustment, 0 = none */
+	int fixed;               /* the weight is given (fixed_w), not trained: e.g. 0 for evidence */
+	double fixed_w;          /* another comparison already counts */
 	char label[64];
 	double m, u, w;          /* trained; w = log2(m / u) */
+	double log_uref;         /* trained: log2 of the u a term-frequency adjustment is against */
 };
 
 struct lk_cmp {
@@ -58,7 +64,7 @@ struct lk_cmp {
 
 struct lk_rule {
 	int n;
-	struct { int col; enum lk_xf xf; } part[LK_MAX_PARTS];
+	struct { int col; enum lk_xf xf; int len; } part[LK_MAX_PARTS]; /* len: of a prefix */
 	char text[160];
 };
 
@@ -122,6 +128,7 @@ struct lk_data {
 	uint8_t *src;            /* by record: 0 the first input, 1 the second */
 	uint32_t nonnull[LK_MAX_COLS];
 	uint32_t *count[LK_MAX_COLS]; /* tf columns: records holding each value id */
+	float *logtf[LK_MAX_COLS];    /* tf columns: log2 of each value's share, -inf when unseen */
 	uint32_t ncounted;       /* value ids below this have counts */
 	uint64_t *key;           /* n × nblock blocking keys, 0 = no key */
 	struct lk_index index[LK_MAX_RULES];
@@ -134,7 +141,8 @@ struct lk_data {
 
 int lk_data_init(struct lk_data *d, const struct lk_spec *sp, struct buf *why);
 void lk_data_free(struct lk_data *d);
-/* Adds a record: its id and the text of each spec column (NULL or "" = empty), from input src.
+/* Adds a record: its id and the text of each spec column (NULL or "" = empty; ignored for a
+ * column made of others' words), from input src.
  * Returns the record number, or -1 with why when a name is not valid UTF-8. */
 long lk_data_add(struct lk_data *d, const char *id, const char *const *field, int src, struct buf *why);
 /* Counts term frequencies and computes the blocking keys; the records from input src_indexed
@@ -191,6 +199,6 @@ void lk_index_build(struct lk_index *ix, const struct lk_data *d, int rule, size
 void lk_index_build_rule(struct lk_index *ix, const struct lk_data *d, const struct lk_rule *r, size_t nrecords);
 const uint32_t *lk_index_find(const struct lk_index *ix, uint64_t key, uint32_t *len);
 void lk_index_free(struct lk_index *ix);
-double lk_tf(const struct lk_data *d, int c, uint32_t v);
+double lk_logtf(const struct lk_data *d, int c, uint32_t v);
 
 #endif

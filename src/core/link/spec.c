@@ -13,7 +13,7 @@ static const char *const TESTS[] = {
 	[LK_EXACT] = "exact",         [LK_JW] = "jaro_winkler", [LK_OSA] = "osa",
 	[LK_SKELETON] = "skeleton",   [LK_PHONETIC] = "phonetic", [LK_NICKNAME] = "nickname",
 	[LK_SWAPPED] = "swapped",     [LK_TOKENS] = "tokens",   [LK_DAYS] = "days",
-	[LK_DMSWAP] = "day_month_swapped", [LK_YEARS] = "years",
+	[LK_DMSWAP] = "day_month_swapped", [LK_YEARS] = "years", [LK_PREFIX] = "prefix",
 };
 static const char *const XFS[] = {[LK_XF_VALUE] = "", [LK_XF_PHONETIC] = "phonetic", [LK_XF_SKELETON] = "skeleton",
 				  [LK_XF_YEAR] = "year", [LK_XF_INITIAL] = "initial", [LK_XF_NICK] = "nickname",
@@ -71,9 +71,29 @@ static int need_column(const struct lk_spec *sp, const char *name, const char *w
 	return c;
 }
 
+static int parse_words_of(struct lk_spec *sp, int i, const json_t *list, struct buf *why)
+{
+	struct lk_column *col = &sp->col[i];
+	size_t k;
+	json_t *v;
+	if (!list)
+		return 0;
+	if (col->type != LK_NAME || !json_is_array(list) || json_array_size(list) < 2 || json_array_size(list) > LK_MAX_PARTS)
+		return fail(why, "columns.%s: words_of lists 2 to 4 name columns", col->name);
+	json_array_foreach(list, k, v) {
+		int c = need_column(sp, json_string_value(v), col->name, why);
+		if (c < 0)
+			return -1;
+		if (sp->col[c].type != LK_NAME || sp->col[c].nfrom || c == i)
+			return fail(why, "columns.%s: words_of lists columns of names that are read", col->name);
+		col->from[col->nfrom++] = c;
+	}
+	return 0;
+}
+
 static int parse_columns(struct lk_spec *sp, const json_t *cols, struct buf *why)
 {
-	static const char *const keys[] = {"type", "age", "at", "placeholders", NULL};
+	static const char *const keys[] = {"type", "age", "at", "placeholders", "words_of", "unless_same_as", NULL};
 	const char *name;
 	json_t *c;
 	if (!json_is_object(cols) || !json_object_size(cols))
@@ -85,7 +105,7 @@ static int parse_columns(struct lk_spec *sp, const json_t *cols, struct buf *why
 			return fail(why, "columns: the id column \"%s\" is a label, never compared", name);
 		struct lk_column *col = &sp->col[sp->ncol++];
 		col->name = xstrdup(name);
-		col->age = col->at = -1;
+		col->age = col->at = col->unless = -1;
 		if (!json_is_object(c) || only_keys(c, keys, name, why))
 			return why->len ? -1 : fail(why, "columns.%s: an object such as {\"type\": \"name\"}", name);
 		int t = lookup(TYPES, 3, json_get_str(c, "type"));
@@ -102,9 +122,15 @@ static int parse_columns(struct lk_spec *sp, const json_t *cols, struct buf *why
 			memcpy(col->placeholder[col->nplaceholder++], s, 6);
 		}
 	}
-	/* A second pass: age and at may name columns declared after the date. */
+	/* A second pass: age, at and words_of may name columns declared later. */
 	for (int i = 0; i < sp->ncol; i++) {
 		const json_t *cj = json_object_get(cols, sp->col[i].name);
+		if (parse_words_of(sp, i, json_object_get(cj, "words_of"), why))
+			return -1;
+		const char *same = json_get_str(cj, "unless_same_as");
+		if (same && ((sp->col[i].unless = need_column(sp, same, sp->col[i].name, why)) < 0 ||
+			     sp->col[sp->col[i].unless].nfrom || sp->col[i].nfrom || sp->col[i].unless == i))
+			return why->len ? -1 : fail(why, "columns.%s: unless_same_as names another column that is read", sp->col[i].name);
 		const char *age = json_get_str(cj, "age"), *at = json_get_str(cj, "at");
 		if (!age && !at)
 			continue;
@@ -136,6 +162,9 @@ static void default_label(struct lk_level *l, const struct lk_spec *sp)
 	case LK_JW: case LK_TOKENS:
 		snprintf(l->label, sizeof l->label, "%s >= %.2f", TESTS[l->test], l->min);
 		break;
+	case LK_PREFIX:
+		snprintf(l->label, sizeof l->label, "first %d characters", l->max);
+		break;
 	case LK_OSA: case LK_DAYS: case LK_YEARS:
 		snprintf(l->label, sizeof l->label, "%s <= %d", TESTS[l->test], l->max);
 		break;
@@ -149,13 +178,13 @@ static void default_label(struct lk_level *l, const struct lk_spec *sp)
 
 static int parse_level(struct lk_spec *sp, struct lk_cmp *cmp, struct lk_level *l, const json_t *j, struct buf *why)
 {
-	static const char *const keys[] = {"test", "column", "with", "min", "max", "tf", "label", NULL};
+	static const char *const keys[] = {"test", "column", "with", "min", "max", "tf", "label", "weight", NULL};
 	if (!json_is_object(j) || only_keys(j, keys, cmp->name, why))
 		return why->len ? -1 : fail(why, "comparison %s: a level is an object such as {\"test\": \"exact\"}", cmp->name);
 	int t = lookup(TESTS, NTESTS, json_get_str(j, "test"));
 	if (t < 0)
 		return fail(why, "comparison %s: test is exact, jaro_winkler, osa, skeleton, phonetic, nickname, swapped, "
-				 "tokens, days, day_month_swapped or years", cmp->name);
+				 "tokens, days, day_month_swapped, years or prefix", cmp->name);
 	l->test = (enum lk_test)t;
 	const char *col = json_get_str(j, "column");
 	l->col = col ? need_column(sp, col, cmp->name, why) : cmp->col;
@@ -168,8 +197,9 @@ static int parse_level(struct lk_spec *sp, struct lk_cmp *cmp, struct lk_level *
 	l->max = max ? (int)json_integer_value(max) : 0;
 	if ((l->test == LK_JW || l->test == LK_TOKENS) && (!json_is_number(min) || l->min <= 0 || l->min > 1))
 		return fail(why, "comparison %s: jaro_winkler and tokens need a min between 0 and 1", cmp->name);
-	if ((l->test == LK_OSA || l->test == LK_DAYS || l->test == LK_YEARS) && (!json_is_integer(max) || l->max < 0 || l->max > 100000))
-		return fail(why, "comparison %s: osa, days and years need a whole max", cmp->name);
+	if ((l->test == LK_OSA || l->test == LK_DAYS || l->test == LK_YEARS || l->test == LK_PREFIX) &&
+	    (!json_is_integer(max) || l->max < (l->test == LK_PREFIX) || l->max > 100000))
+		return fail(why, "comparison %s: osa, days, years and prefix need a whole max", cmp->name);
 	if (l->test == LK_SWAPPED) {
 		if ((l->with = need_column(sp, json_get_str(j, "with"), cmp->name, why)) < 0)
 			return -1;
@@ -185,6 +215,13 @@ static int parse_level(struct lk_spec *sp, struct lk_cmp *cmp, struct lk_level *
 		else if (cmp->tf_ref < 0)
 			return fail(why, "comparison %s: a tf level needs an exact tf level on the column before it", cmp->name);
 		sp->col[l->col].tf = 1;
+	}
+	json_t *w = json_object_get(j, "weight");
+	if (w) {
+		l->fixed = 1;
+		l->fixed_w = json_number_value(w);
+		if (!json_is_number(w) || fabs(l->fixed_w) > 50 || l->tf > 0)
+			return fail(why, "comparison %s: a given weight is a number of bits, without tf", cmp->name);
 	}
 	sp->nicknames |= l->test == LK_NICKNAME;
 	const char *label = json_get_str(j, "label");
@@ -248,8 +285,14 @@ static int parse_rule(struct lk_spec *sp, const char *text, struct lk_rule *r, s
 			end[-1] = '\0';
 			*open = '\0';
 			col = open + 1;
-			if ((xf = lookup(XFS, NXFS, tok)) <= 0)
-				return fail(why, "rule %s: transforms are phonetic, skeleton, nickname, first_word, year and initial", text);
+			char *digits = NULL;
+			long len = 0;
+			if (!strncmp(tok, "prefix", 6) && (len = strtol(tok + 6, &digits, 10)) > 0 && len < 64 && !*digits)
+				xf = LK_XF_PREFIX;
+			else if ((xf = lookup(XFS, NXFS, tok)) <= 0)
+				return fail(why, "rule %s: transforms are phonetic, skeleton, nickname, first_word, year, initial "
+						 "and prefixN (the first N characters)", text);
+			r->part[r->n].len = (int)len;
 		}
 		int c = lk_spec_column(sp, col);
 		if (c < 0)

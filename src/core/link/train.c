@@ -6,6 +6,7 @@
 #include "link.h"
 #include "base/alloc.h"
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,36 +77,30 @@ static int linking(const struct lk_data *d)
 	return d->nindexed < d->n;
 }
 
-/* Pairs of one rule, each counted once: dedup within the index, or across the two inputs.
- * Rules before it in list (n_before of them) that also match skip the pair. With keep set,
- * only records it marks take part. Calls fn for each pair. */
-typedef void (*pair_fn)(void *ctx, size_t a, size_t b);
-static uint64_t rule_pairs(const struct lk_data *d, const struct lk_rule *list, int k, const uint8_t *keep, pair_fn fn,
-			   void *ctx)
+/* How many pairs rule k of list finds that no rule before it does (dedup: within the index;
+ * link: across the inputs). */
+static uint64_t count_pairs(const struct lk_data *d, const struct lk_rule *list, int k)
 {
 	struct lk_index ix;
 	lk_index_build_rule(&ix, d, &list[k], d->nindexed);
 	uint64_t n = 0;
-	size_t from = linking(d) ? d->nindexed : 0;
-	for (size_t i = from; i < d->n; i++) {
-		if (keep && !keep[i])
-			continue;
+	if (k == 0 && !linking(d)) { /* from the blocks' sizes alone */
+		for (uint32_t s = 0; s < ix.nslot; s++)
+			n += (uint64_t)ix.slot_len[s] * (ix.slot_len[s] - (ix.slot_len[s] > 0)) / 2;
+		lk_index_free(&ix);
+		return n;
+	}
+	for (size_t i = linking(d) ? d->nindexed : 0; i < d->n; i++) {
 		uint32_t len;
 		const uint32_t *m = lk_index_find(&ix, lk_rule_key(d, &list[k], i), &len);
 		for (uint32_t t = 0; t < len; t++) {
 			size_t j = m[t];
 			if (!linking(d) && j >= i)
 				break;
-			if (keep && !keep[j])
-				continue;
 			int q = 0;
 			while (q < k && !(lk_rule_key(d, &list[q], i) && lk_rule_key(d, &list[q], i) == lk_rule_key(d, &list[q], j)))
 				q++;
-			if (q < k)
-				continue;
-			n++;
-			if (fn)
-				fn(ctx, j, i);
+			n += q == k;
 		}
 	}
 	lk_index_free(&ix);
@@ -122,7 +117,7 @@ static double train_lambda(const struct lk_spec *sp, const struct lk_data *d, st
 {
 	uint64_t found = 0;
 	for (int k = 0; k < sp->ndet; k++)
-		found += rule_pairs(d, sp->det, k, NULL, NULL, NULL);
+		found += count_pairs(d, sp->det, k);
 	double lambda = (double)found / sp->recall / total_pairs(d);
 	if (!(lambda > 1e-12))
 		lambda = 1e-12;
@@ -148,10 +143,52 @@ static size_t *sample(size_t from, size_t to, size_t want, uint64_t *seed)
 	return idx;
 }
 
-static void train_u(struct lk_spec *sp, const struct lk_data *d, struct buf *report)
+/* Random pairs, shared among threads a row of the sample at a time. */
+struct usample {
+	const struct lk_spec *sp;
+	const struct lk_data *d;
+	const size_t *a, *b;
+	size_t na, nb, next;
+	pthread_mutex_t lock;
+	uint64_t cnt[LK_MAX_CMPS][LK_MAX_LEVELS + 1], nonnull[LK_MAX_CMPS], pairs;
+};
+
+static void *u_worker(void *arg)
+{
+	struct usample *job = arg;
+	const struct lk_spec *sp = job->sp;
+	uint64_t cnt[LK_MAX_CMPS][LK_MAX_LEVELS + 1] = {{0}}, nonnull[LK_MAX_CMPS] = {0}, pairs = 0;
+	int8_t g[LK_MAX_CMPS];
+	for (;;) {
+		pthread_mutex_lock(&job->lock);
+		size_t i = job->next++;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= job->na)
+			break;
+		for (size_t j = linking(job->d) ? 0 : i + 1; j < job->nb; j++) {
+			lk_gamma(sp, job->d, job->a[i], job->b[j], g);
+			pairs++;
+			for (int c = 0; c < sp->ncmp; c++)
+				if (g[c] >= 0) {
+					cnt[c][g[c]]++;
+					nonnull[c]++;
+				}
+		}
+	}
+	pthread_mutex_lock(&job->lock);
+	for (int c = 0; c < sp->ncmp; c++) {
+		for (int k = 0; k <= sp->cmp[c].nlev; k++)
+			job->cnt[c][k] += cnt[c][k];
+		job->nonnull[c] += nonnull[c];
+	}
+	job->pairs += pairs;
+	pthread_mutex_unlock(&job->lock);
+	return NULL;
+}
+
+static void train_u(struct lk_spec *sp, const struct lk_data *d, int threads, struct buf *report)
 {
 	uint64_t seed = sp->seed * 0x9E3779B97F4A7C15ULL + 1;
-	uint64_t cnt[LK_MAX_CMPS][LK_MAX_LEVELS + 1] = {{0}}, nonnull[LK_MAX_CMPS] = {0};
 	size_t na, nb, *a, *b;
 	if (linking(d)) {
 		double f = sqrt(sp->u_pairs / total_pairs(d));
@@ -163,18 +200,15 @@ static void train_u(struct lk_spec *sp, const struct lk_data *d, struct buf *rep
 		na = nb = (size_t)fmin((double)d->n, ceil(sqrt(2 * sp->u_pairs)));
 		a = b = sample(0, d->n, na, &seed);
 	}
-	int8_t g[LK_MAX_CMPS];
-	uint64_t pairs = 0;
-	for (size_t i = 0; i < na; i++)
-		for (size_t j = linking(d) ? 0 : i + 1; j < nb; j++) {
-			lk_gamma(sp, d, a[i], b[j], g);
-			pairs++;
-			for (int c = 0; c < sp->ncmp; c++)
-				if (g[c] >= 0) {
-					cnt[c][g[c]]++;
-					nonnull[c]++;
-				}
-		}
+	struct usample job = {sp, d, a, b, na, nb, 0, PTHREAD_MUTEX_INITIALIZER, {{0}}, {0}, 0};
+	pthread_t tid[64];
+	int started = 0;
+	for (int t = 1; t < threads && t < 64; t++)
+		started += !pthread_create(&tid[started], NULL, u_worker, &job);
+	u_worker(&job);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	uint64_t pairs = job.pairs, (*cnt)[LK_MAX_LEVELS + 1] = job.cnt, *nonnull = job.nonnull;
 	for (int c = 0; c < sp->ncmp; c++)
 		for (int k = 0; k <= sp->cmp[c].nlev; k++) {
 			double u = nonnull[c] ? (double)cnt[c][k] / (double)nonnull[c] : 0;
@@ -192,12 +226,75 @@ struct session {
 	struct pats pats;
 };
 
-static void collect(void *ctx, size_t a, size_t b)
+/* The pairs of one training rule, scored into agreement-pattern counts on every thread. */
+struct sjob {
+	const struct lk_spec *sp;
+	const struct lk_data *d;
+	const struct lk_rule *rule;
+	const struct lk_index *ix;
+	const uint8_t *keep;
+	size_t next;
+	pthread_mutex_t lock;
+	struct pats *pats;
+	uint64_t pairs;
+};
+
+static void *s_worker(void *arg)
 {
-	struct session *s = ctx;
+	struct sjob *job = arg;
+	const struct lk_data *d = job->d;
+	struct pats mine = {0};
+	uint64_t pairs = 0;
 	int8_t g[LK_MAX_CMPS];
-	lk_gamma(s->sp, s->d, a, b, g);
-	pats_add(&s->pats, pack(g, s->sp->ncmp), 1);
+	size_t from = linking(d) ? d->nindexed : 0;
+	for (;;) {
+		pthread_mutex_lock(&job->lock);
+		size_t lo = job->next;
+		job->next += 4096;
+		pthread_mutex_unlock(&job->lock);
+		if (from + lo >= d->n)
+			break;
+		for (size_t i = from + lo; i < from + lo + 4096 && i < d->n; i++) {
+			if (job->keep && !job->keep[i])
+				continue;
+			uint32_t len;
+			const uint32_t *m = lk_index_find(job->ix, lk_rule_key(d, job->rule, i), &len);
+			for (uint32_t t = 0; t < len; t++) {
+				size_t j = m[t];
+				if (!linking(d) && j >= i)
+					break;
+				if (job->keep && !job->keep[j])
+					continue;
+				lk_gamma(job->sp, d, j, i, g);
+				pats_add(&mine, pack(g, job->sp->ncmp), 1);
+				pairs++;
+			}
+		}
+	}
+	pthread_mutex_lock(&job->lock);
+	for (uint32_t s = 0; s < mine.cap; s++)
+		if (mine.key[s])
+			pats_add(job->pats, mine.key[s], mine.count[s]);
+	job->pairs += pairs;
+	pthread_mutex_unlock(&job->lock);
+	pats_free(&mine);
+	return NULL;
+}
+
+static uint64_t session_pairs(struct session *s, const struct lk_rule *rule, const uint8_t *keep, int threads)
+{
+	struct lk_index ix;
+	lk_index_build_rule(&ix, s->d, rule, s->d->nindexed);
+	struct sjob job = {s->sp, s->d, rule, &ix, keep, 0, PTHREAD_MUTEX_INITIALIZER, &s->pats, 0};
+	pthread_t tid[64];
+	int started = 0;
+	for (int t = 1; t < threads && t < 64; t++)
+		started += !pthread_create(&tid[started], NULL, s_worker, &job);
+	s_worker(&job);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	lk_index_free(&ix);
+	return job.pairs;
 }
 
 /* A comparison on a column of the training rule is constant inside its blocks: it says
@@ -212,6 +309,7 @@ static int fixed_in(const struct lk_cmp *cmp, const struct lk_rule *r)
 
 /* The expected share of matches among the session's pairs, from λ and the levels the rule
  * fixes (their commonest level in the session), as Splink starts a session. */
+static double factor(const struct lk_level *l);
 static double session_lambda(const struct lk_spec *sp, const struct session *s, const uint8_t *fixed)
 {
 	double odds = sp->lambda / (1 - sp->lambda);
@@ -227,10 +325,15 @@ static double session_lambda(const struct lk_spec *sp, const struct session *s, 
 			if (by[k + 1] > best)
 				best = by[k + 1], mode = k;
 		if (mode >= 0)
-			odds *= sp->cmp[c].lev[mode].m / sp->cmp[c].lev[mode].u;
+			odds *= factor(&sp->cmp[c].lev[mode]);
 	}
 	double l = odds / (1 + odds);
 	return l < 1e-6 ? 1e-6 : l > 0.999 ? 0.999 : l;
+}
+
+static double factor(const struct lk_level *l)
+{
+	return l->fixed ? exp2(l->fixed_w) : l->m / l->u;
 }
 
 /* EM with u fixed; m of the estimated comparisons is updated in place. Returns iterations. */
@@ -247,7 +350,7 @@ static int em(struct lk_spec *sp, const struct session *s, const uint8_t *fixed,
 			for (int c = 0; c < sp->ncmp; c++) {
 				int gc = gamma_of(key, c);
 				if (!fixed[c] && gc >= 0)
-					odds *= sp->cmp[c].lev[gc].m / sp->cmp[c].lev[gc].u;
+					odds *= factor(&sp->cmp[c].lev[gc]);
 			}
 			double p = isinf(odds) ? 1 : odds / (1 + odds);
 			for (int c = 0; c < sp->ncmp; c++) {
@@ -306,7 +409,7 @@ static uint8_t *subset(const struct lk_data *d, double share, uint64_t seed)
 
 #define EM_PAIRS 5e6 /* a session over more pairs than this uses a random share of the records */
 
-static int train_m(struct lk_spec *sp, const struct lk_data *d, struct buf *report, struct buf *why)
+static int train_m(struct lk_spec *sp, const struct lk_data *d, int threads, struct buf *report, struct buf *why)
 {
 	static double est[LK_MAX_RULES][LK_MAX_CMPS][LK_MAX_LEVELS + 1];
 	uint8_t used[LK_MAX_RULES][LK_MAX_CMPS] = {{0}};
@@ -314,11 +417,11 @@ static int train_m(struct lk_spec *sp, const struct lk_data *d, struct buf *repo
 	for (int e = 0; e < sp->nem; e++) {
 		struct session s = {sp, d, {0}};
 		/* Sessions are independent: each sees every pair of its rule. */
-		uint64_t pairs = rule_pairs(d, &sp->em[e], 0, NULL, NULL, NULL);
+		uint64_t pairs = count_pairs(d, &sp->em[e], 0);
 		uint8_t *keep = NULL;
 		if (pairs > EM_PAIRS)
 			keep = subset(d, sqrt(EM_PAIRS / (double)pairs), sp->seed + (uint64_t)e);
-		uint64_t used_pairs = rule_pairs(d, &sp->em[e], 0, keep, collect, &s);
+		uint64_t used_pairs = session_pairs(&s, &sp->em[e], keep, threads);
 		free(keep);
 		if (!used_pairs) {
 			buf_addf(why, "training rule \"%s\" finds no pairs", sp->em[e].text);
@@ -363,19 +466,19 @@ static int train_m(struct lk_spec *sp, const struct lk_data *d, struct buf *repo
 
 int lk_train(struct lk_spec *sp, const struct lk_data *d, int threads, struct buf *report, struct buf *why)
 {
-	(void)threads;
 	sp->lambda = train_lambda(sp, d, report);
-	train_u(sp, d, report);
-	if (train_m(sp, d, report, why))
+	train_u(sp, d, threads, report);
+	if (train_m(sp, d, threads, report, why))
 		return -1;
 	buf_addf(report, "%-24s %-28s %10s %10s %8s\n", "comparison", "level", "m", "u", "weight");
 	for (int c = 0; c < sp->ncmp; c++) {
 		struct lk_cmp *cmp = &sp->cmp[c];
 		for (int k = 0; k <= cmp->nlev; k++) {
 			struct lk_level *l = &cmp->lev[k];
-			l->w = log2(l->m / l->u);
+			l->w = l->fixed ? l->fixed_w : log2(l->m / l->u);
+			l->log_uref = cmp->tf_ref >= 0 ? log2(cmp->lev[cmp->tf_ref].u) : 0;
 			buf_addf(report, "%-24s %-28s %10.3g %10.3g %8.2f%s\n", k ? "" : cmp->name, l->label, l->m, l->u,
-				 l->w, l->tf > 0 ? " tf" : "");
+				 l->w, l->tf > 0 ? " tf" : l->fixed ? " given" : "");
 		}
 	}
 	return 0;
