@@ -7,6 +7,8 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "core/link/link.h"
+#include <jansson.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +19,15 @@
 static const char link_usage[] =
 	"usage: haven link --input A.csv [--with B.csv] --config CONFIG.json --out PAIRS.csv\n"
 	"                  [--threshold P] [--threads N] [--no-cluster]\n"
+	"                  [--prepared FILE] [--model FILE] [--latency]\n"
 	"  Deduplicates A.csv, or links B.csv to A.csv, with the Fellegi-Sunter model the config\n"
 	"  describes. m, u and the prior are trained on the data without labels and printed on\n"
 	"  stderr with counts and timings. Writes id_l,id_r,match_probability,match_weight for every\n"
 	"  pair at or above the threshold (the config's, or P). When the config clusters, pairs\n"
 	"  joined through a chain of strong links are written too, unless --no-cluster is given.\n"
-	"  Files are RFC 4180 CSV in UTF-8.\n";
+	"  Files are RFC 4180 CSV in UTF-8. For benchmarks and other engines: --prepared writes the\n"
+	"  records as reduced for comparison, with their blocking keys; --model writes the trained\n"
+	"  weights as JSON; --latency times each record of B.csv matched alone against A.csv.\n";
 
 static double now(void)
 {
@@ -144,9 +149,120 @@ static int write_pairs(const char *path, const struct lk_data *d, const struct l
 	return bad ? cmd_fail("%s: write error", path) : 0;
 }
 
-static int run(struct lk_spec *sp, const char *in, const char *with, const char *out, double threshold, int threads,
-	       int cluster)
+/* The records as the engine compares them: per column the reduced value (a date as YYYY-MM-DD,
+ * or YYYY when only the year is known), and for names the skeleton and phonetic keys, for dates
+ * the year, the day number and whether the year was worked out from an age; then each blocking
+ * rule's key (empty when the record has none). Columns: id, then <column>[__key], block_<k>. */
+static int write_prepared(const char *path, const struct lk_spec *sp, const struct lk_data *d)
 {
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return cmd_fail("%s: %s", path, strerror(errno));
+	fputs("id", f);
+	for (int c = 0; c < sp->ncol; c++) {
+		fprintf(f, ",%s", sp->col[c].name);
+		if (sp->col[c].type == LK_NAME)
+			fprintf(f, ",%s__skeleton,%s__phonetic", sp->col[c].name, sp->col[c].name);
+		if (sp->col[c].type == LK_DATE)
+			fprintf(f, ",%s__year,%s__days,%s__estimated", sp->col[c].name, sp->col[c].name, sp->col[c].name);
+	}
+	for (int r = 0; r < sp->nblock; r++)
+		fprintf(f, ",block_%d", r + 1);
+	fputc('\n', f);
+	for (size_t i = 0; i < d->n; i++) {
+		put_field(f, lk_id(d, i));
+		for (int c = 0; c < sp->ncol; c++) {
+			uint32_t v = LK_V(d, i, c);
+			const struct lk_value *x = &d->val[v];
+			const char *s = v ? intern_str(&d->vals, v) : "";
+			fputc(',', f);
+			if (sp->col[c].type == LK_DATE) {
+				if (x->prec == 2)
+					fprintf(f, "%04d-%02d-%02d,%d,%d,%d", x->year, x->month, x->day, x->year, x->days, x->estimated);
+				else if (x->prec == 1)
+					fprintf(f, "%04d,%d,,%d", x->year, x->year, x->estimated);
+				else
+					fputs(",,,", f);
+				continue;
+			}
+			put_field(f, s);
+			if (sp->col[c].type == LK_NAME)
+				fprintf(f, ",%s,%s", x->skel ? intern_str(&d->keys, x->skel) : "",
+					x->phon ? intern_str(&d->keys, x->phon) : "");
+		}
+		for (int r = 0; r < sp->nblock; r++) {
+			uint64_t k = d->key[i * (size_t)sp->nblock + (size_t)r];
+			if (k)
+				fprintf(f, ",%llu", (unsigned long long)k);
+			else
+				fputc(',', f);
+		}
+		fputc('\n', f);
+	}
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	return bad ? cmd_fail("%s: write error", path) : 0;
+}
+
+static int write_model(const char *path, const struct lk_spec *sp)
+{
+	json_t *cmps = json_array();
+	for (int c = 0; c < sp->ncmp; c++) {
+		const struct lk_cmp *cmp = &sp->cmp[c];
+		json_t *levels = json_array();
+		for (int k = 0; k <= cmp->nlev; k++) {
+			const struct lk_level *l = &cmp->lev[k];
+			json_array_append_new(levels, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "label", l->label, "m", l->m,
+								"u", l->u, "weight", l->w, "tf", l->tf, "log2_u_ref", l->log_uref));
+		}
+		json_array_append_new(cmps, json_pack("{s:s, s:s, s:o}", "name", cmp->name, "column",
+						      sp->col[cmp->col].name, "levels", levels));
+	}
+	json_t *model = json_pack("{s:f, s:f, s:o}", "lambda", sp->lambda, "prior_weight",
+				  log2(sp->lambda / (1 - sp->lambda)), "comparisons", cmps);
+	int rc = json_dump_file(model, path, JSON_INDENT(1)) ? cmd_fail("%s: cannot write", path) : 0;
+	json_decref(model);
+	return rc;
+}
+
+struct link_opts {
+	const char *in, *with, *out, *prepared, *model;
+	double threshold;
+	int threads, cluster, latency;
+};
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* One new record against everything indexed, as a registration's duplicate check does it. */
+static void time_queries(const struct lk_spec *sp, const struct lk_data *d, double threshold)
+{
+	size_t n = d->n - d->nindexed, k = 0;
+	double *ms = xcalloc(n ? n : 1, sizeof *ms);
+	uint64_t candidates = 0;
+	for (size_t q = d->nindexed; q < d->n; q++) {
+		struct lk_result r;
+		double t = now();
+		lk_query(sp, d, q, threshold, &r);
+		ms[k++] = (now() - t) * 1e3;
+		candidates += r.candidates;
+		lk_result_free(&r);
+	}
+	qsort(ms, k, sizeof *ms, cmp_double);
+	if (k)
+		fprintf(stderr, "one record against %zu: %zu queries, %.1f candidates each, p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+			d->nindexed, k, (double)candidates / (double)k, ms[k / 2], ms[k * 99 / 100], ms[k - 1]);
+	free(ms);
+}
+
+static int run(struct lk_spec *sp, const struct link_opts *o)
+{
+	const char *in = o->in, *with = o->with, *out = o->out;
+	double threshold = o->threshold;
+	int threads = o->threads;
 	struct lk_data d;
 	struct buf why = BUF_INIT, report = BUF_INIT;
 	double t0 = now(), t1, t2, t3;
@@ -165,12 +281,16 @@ static int run(struct lk_spec *sp, const char *in, const char *with, const char 
 		rc = cmd_fail("%s", why.p);
 		goto done;
 	}
+	fprintf(stderr, "%strained in %.2f s\n", report.p, now() - t1);
+	if ((o->prepared && write_prepared(o->prepared, sp, &d)) || (o->model && write_model(o->model, sp)))
+		goto done;
+	if (o->latency && with)
+		time_queries(sp, &d, threshold);
 	t2 = now();
-	fprintf(stderr, "%strained in %.2f s\n", report.p, t2 - t1);
 	struct lk_result res;
 	lk_predict(sp, &d, with != NULL, threshold, threads, &res);
 	size_t scored = res.n;
-	if (cluster && sp->cluster > 0)
+	if (o->cluster && sp->cluster > 0)
 		lk_cluster(&res, d.n, with ? d.src : NULL, sp->cluster, (size_t)sp->cluster_max);
 	t3 = now();
 	fprintf(stderr, "blocking: %llu candidate pairs scored in %.2f s on %d threads (%.2f M pairs/s)\n",
@@ -194,8 +314,9 @@ done:
 int cmd_link(int argc, char **argv)
 {
 	struct opts o = {argc, argv, link_usage};
-	static const char *const values[] = {"--input", "--with", "--config", "--out", "--threshold", "--threads", NULL};
-	static const char *const flags[] = {"--help", "-h", "--no-cluster", NULL};
+	static const char *const values[] = {"--input", "--with", "--config", "--out", "--threshold", "--threads",
+					     "--prepared", "--model", NULL};
+	static const char *const flags[] = {"--help", "-h", "--no-cluster", "--latency", NULL};
 	if (!opt_help(&o))
 		return 0;
 	if (opt_check(&o, values, flags))
@@ -219,7 +340,9 @@ int cmd_link(int argc, char **argv)
 	if (!rc && lk_spec_parse(&sp, text.p, text.len, &why))
 		rc = cmd_fail("%s: %s", conf, why.p);
 	else if (!rc)
-		rc = run(&sp, in, with, out, thr ? threshold : sp.threshold, (int)threads, !opt_flag(&o, "--no-cluster"));
+		rc = run(&sp, &(struct link_opts){in, with, out, opt_str(&o, "--prepared", NULL), opt_str(&o, "--model", NULL),
+						   thr ? threshold : sp.threshold, (int)threads, !opt_flag(&o, "--no-cluster"),
+						   opt_flag(&o, "--latency")});
 	lk_spec_free(&sp);
 	buf_release(&text);
 	buf_release(&why);
