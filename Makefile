@@ -93,6 +93,7 @@ bench: build/haven
 	bench/run.sh
 
 # make fuzz: 60 seconds of libFuzzer on each harness in tests/fuzz (needs clang).
+.SECONDARY: # keep the objects of every build: the fuzz objects are otherwise intermediates, rebuilt each time
 FUZZ_OBJ := $(patsubst %.c,build/fuzz/%.o,$(SRC)) build/fuzz/assets.o
 build/fuzz/%.o: %.c build/gen/version.h
 	@mkdir -p $(dir $@)

@@ -63,7 +63,7 @@ int api_audit_list(struct req *r)
 		rc = api_fail(r, HV_EVALID, "since", "must be a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ)");
 	if (rc)
 		return rc;
-	if (!rc && action && (strlen(action) > 31 || strspn(action, "abcdefghijklmnopqrstuvwxyz._") != strlen(action)))
+	if (!rc && action && (strlen(action) > 47 || strspn(action, "abcdefghijklmnopqrstuvwxyz._") != strlen(action)))
 		rc = api_fail(r, HV_EVALID, "action", "must be an action name such as case.read.break_glass");
 	if (rc)
 		return rc;

@@ -30,7 +30,7 @@ int api_forms_list(struct req *r)
 	if (!type)
 		type = "case";
 	if (!schema_record_type_valid(type))
-		return api_fail(r, HV_EVALID, "record_type", "must be case, family or incident");
+		return api_fail(r, HV_EVALID, "record_type", "must be case, family, incident or tracing_request");
 	int rc = api_locale(r, &locale);
 	if (rc)
 		return rc;

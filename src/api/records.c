@@ -1,8 +1,8 @@
 /* records: the record API, one implementation for every record type (cases, families,
- * incidents) — create, read, merge-patch with optimistic locking, soft delete, list and
- * search, notes, assignment and change history. Every write is checked against the type's
- * forms; every read leaves out the fields the user's role may not see and is audited with
- * the record ids it returned. */
+ * incidents, tracing requests) — create, read, merge-patch with optimistic locking, soft
+ * delete, list and search, notes, assignment and change history. Every write is checked
+ * against the type's forms; every read leaves out the fields the user's role may not see and
+ * is audited with the record ids it returned. */
 #include "records.h"
 #include "base/alloc.h"
 #include "base/clock.h"
@@ -22,14 +22,19 @@
 static const char *const case_summary[] = {"name_first", "name_last", "sex", "risk_level", NULL};
 static const char *const family_summary[] = {"family_name", NULL};
 static const char *const incident_summary[] = {"inc_date", "inc_types", NULL};
+/* The inquirer, and the children sought by name (how many, and who). */
+static const char *const tracing_summary[] = {"inq_name", "tr_children.name_first", "tr_children.name_last", NULL};
 
 static const struct rtype {
 	const char *type, *noun;
-	const char *const *summary; /* the fields a list shows */
+	/* The fields a list shows; "rows.field" puts in the subform's rows, each with only the
+	 * fields named so. */
+	const char *const *summary;
 } rtypes[] = {
 	{"case", MSG("case"), case_summary},
 	{"family", MSG("family record"), family_summary},
 	{"incident", MSG("incident"), incident_summary},
+	{"tracing_request", MSG("tracing request"), tracing_summary},
 };
 
 static const struct rtype *rtype(const struct req *r)
@@ -302,9 +307,34 @@ static json_t *summary_json(struct req *r, const struct record *rec)
 	json_t *hidden = json_array();
 	json_t *full = visible_data(r, rec, NULL, hidden);
 	json_t *data = json_object();
-	for (const char *const *f = rtype(r)->summary; *f; f++)
-		if (json_object_get(full, *f))
-			json_object_set(data, *f, json_object_get(full, *f));
+	for (const char *const *f = rtype(r)->summary; *f; f++) {
+		const char *dot = strchr(*f, '.');
+		if (!dot) {
+			if (json_object_get(full, *f))
+				json_object_set(data, *f, json_object_get(full, *f));
+			continue;
+		}
+		/* A subform's rows, each reduced to the summary's fields of them (one row per entry,
+		 * so the list also tells how many there are). */
+		char name[64];
+		snprintf(name, sizeof name, "%.*s", (int)(dot - *f), *f);
+		json_t *rows = json_object_get(full, name), *row;
+		if (!json_is_array(rows))
+			continue;
+		json_t *out = json_object_get(data, name);
+		if (!out) {
+			out = json_array();
+			for (size_t i = 0; i < json_array_size(rows); i++)
+				json_array_append_new(out, json_object());
+			json_object_set_new(data, name, out);
+		}
+		size_t i;
+		json_array_foreach(rows, i, row) {
+			json_t *v = json_object_get(row, dot + 1);
+			if (v && json_is_object(json_array_get(out, i)))
+				json_object_set(json_array_get(out, i), dot + 1, v);
+		}
+	}
 	if (json_object_get(full, "age"))
 		json_object_set(data, "age", json_object_get(full, "age"));
 	json_decref(full);

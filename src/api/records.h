@@ -6,7 +6,7 @@
 #include "api.h"
 #include "core/form.h"
 
-const char *records_noun(const struct req *r); /* "case", "family record", "incident" */
+const char *records_noun(const struct req *r); /* "case", "family record", "incident", "tracing request" */
 /* "<type>.<verb>", in r->action (valid until the next call). */
 const char *records_action(struct req *r, const char *verb);
 const struct formset *records_formset(const struct req *r);

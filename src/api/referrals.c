@@ -199,7 +199,7 @@ static int referral_body(struct req *r, const json_t *b, const struct record *re
 	const struct workflow *wf = schema_workflow(r->conf->schema, "case");
 	if (by)
 		snprintf(x->respond_by, sizeof x->respond_by, "%s", by);
-	else if (!wf || !workflow_event_task(wf, "referral_made", today, x->respond_by))
+	else if (!wf || !workflow_event_task(wf, "referral_made", NULL, today, x->respond_by))
 		clock_date_add(today, 3, x->respond_by);
 	x->share = share ? json_dumps(share, JSON_COMPACT) : xstrdup("[]");
 	json_t *data = json_object();

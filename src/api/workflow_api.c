@@ -41,14 +41,16 @@ int records_event_task(struct req *r, const char *record_id, const char *event, 
 	const struct workflow *wf = workflow(r);
 	char today[11], when[11];
 	clock_today_iso(today);
-	struct task_want w = {.rule = wf ? workflow_event_task(wf, event, today, when) : NULL, .title = title};
-	if (!w.rule)
-		return 0; /* the workflow asks for no task */
-	snprintf(w.ref, sizeof w.ref, "%s", ref);
-	snprintf(w.due_on, sizeof w.due_on, "%s", due ? due : when);
 	struct record rec = {0};
 	snprintf(rec.id, sizeof rec.id, "%s", record_id);
-	return put_task(r, &rec, &w, 1) ? api_fail(r, HV_EIO, NULL, "storage error") : 0;
+	for (const char *rule = NULL; wf && (rule = workflow_event_task(wf, event, rule, today, when));) {
+		struct task_want w = {.rule = rule, .title = title};
+		snprintf(w.ref, sizeof w.ref, "%s", ref);
+		snprintf(w.due_on, sizeof w.due_on, "%s", due ? due : when);
+		if (put_task(r, &rec, &w, 1))
+			return api_fail(r, HV_EIO, NULL, "storage error");
+	}
+	return 0;
 }
 
 int records_event_task_close(struct req *r, const char *record_id, const char *event, const char *ref, const char *status)
@@ -56,9 +58,9 @@ int records_event_task_close(struct req *r, const char *record_id, const char *e
 	const struct workflow *wf = workflow(r);
 	char today[11], when[11];
 	clock_today_iso(today);
-	const char *rule = wf ? workflow_event_task(wf, event, today, when) : NULL;
-	if (rule && store_task_close_rule(r->st, record_id, rule, ref, status, clock_now(), r->user.id))
-		return api_fail(r, HV_EIO, NULL, "storage error");
+	for (const char *rule = NULL; wf && (rule = workflow_event_task(wf, event, rule, today, when));)
+		if (store_task_close_rule(r->st, record_id, rule, ref, status, clock_now(), r->user.id))
+			return api_fail(r, HV_EIO, NULL, "storage error");
 	return 0;
 }
 

@@ -24,6 +24,9 @@ const char *csv_field(const struct csv *c, size_t i)
 
 int csv_next(struct csv *c)
 {
+	/* The record before may have spanned lines: its quoted fields hold the newlines. */
+	for (const char *s = c->text.p, *e = s + c->text.len; (s = memchr(s, '\n', (size_t)(e - s))); s++)
+		c->line++;
 	buf_reset(&c->text);
 	c->n = 0;
 	if (c->p >= c->end)
@@ -46,14 +49,14 @@ int csv_next(struct csv *c)
 					c->p++;
 					break;
 				}
-				if (*c->p == '\n')
-					c->line++;
 				buf_addch(&c->text, *c->p);
 			}
 			if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
 				return -1;
 		} else {
 			size_t k = strcspn(c->p, ",\r\n"); /* the data is NUL-terminated or ends in a newline */
+			while (c->p + k < c->end && !c->p[k]) /* a NUL inside is data, not the end */
+				k += 1 + strcspn(c->p + k + 1, ",\r\n");
 			if (c->p + k > c->end)
 				k = (size_t)(c->end - c->p);
 			buf_add(&c->text, c->p, k);

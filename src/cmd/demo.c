@@ -1,6 +1,7 @@
 /* demo: the demo data of 'init --demo' — a social services agency with one user of each role
  * and 50 synthetic cases with names in several scripts, most with the child's consent on
- * record, and a legal-aid NGO whose provider receives referrals to its two services. Every
+ * record, two tracing requests (one seeking a child registered as case 22, spelled another
+ * way), and a legal-aid NGO whose provider receives referrals to its two services. Every
  * name here is invented; no real child's data. */
 #include "cmd.h"
 #include "base/clock.h"
@@ -206,6 +207,90 @@ static int seed_case(struct store *st, const struct schema *sc, unsigned i, cons
 	return rc;
 }
 
+/* Two tracing requests. The first, from a mother, seeks two children: Aziza is demo case 22
+ * ("Aziza الحسن", a girl of 16 by her stated age, unaccompanied, her consent to tracing on
+ * record), here in Latin letters with an estimated date of birth; her brother Omar is not
+ * registered. The second, from a grandmother, seeks a boy who matches no case. */
+static json_t *demo_tracing(unsigned i)
+{
+	int y, m, d;
+	char sep[32], dob[32], today[11];
+	clock_today(&y, &m, &d);
+	clock_today_iso(today);
+	snprintf(sep, sizeof sep, "%04d-%02d-01", y - 1, m);
+	snprintf(dob, sizeof dob, "%04d-01-01", y - 16);
+	if (i == 0)
+		return json_pack("{s:s,s:s,s:s,s:s,s:[s,s],s:{s:s,s:b},s:s,s:s,s:s,s:s,"
+				 "s:[{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:[s,s],s:s,s:s},"
+				 "{s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:[s]}],s:s}",
+				 "inq_name", "Nour Al-Khatib", "inq_relationship", "mother", "inq_phone", "+000 555 0199",
+				 "inq_location_area", "XD020101", "inq_languages", "ar", "es", "sep_date", "value", sep,
+				 "estimated", 1, "sep_location_area", "XD0203", "sep_location_text",
+				 "Bus terminal at the northern border crossing", "sep_cause", "migration", "sep_details",
+				 "The family was separated in the crowd when buses left for the border.", "tr_children",
+				 "name_first", "Aziza", "name_last", "Al-Hassan", "name_other", "Zizi", "sex", "female",
+				 "date_of_birth", dob, "date_of_birth_estimated", 1, "mother_name", "Nour Al-Khatib",
+				 "father_name", "Youssef Al-Hassan", "languages", "ar", "es", "distinguishing_marks",
+				 "Small scar above the left eyebrow", "last_seen_area", "XD0203", "name_first", "Omar",
+				 "name_last", "Al-Hassan", "sex", "male", "age", 9, "age_stated_on", today, "mother_name",
+				 "Nour Al-Khatib", "father_name", "Youssef Al-Hassan", "languages", "ar",
+				 "consent_for_tracing", "yes");
+	return json_pack("{s:s,s:s,s:s,s:[s],s:{s:s,s:b},s:s,s:s,s:[{s:s,s:s,s:s,s:i,s:s,s:s}],s:s}", "inq_name",
+			 "Grace Mwangi", "inq_relationship", "grandparent", "inq_location_area", "XD010201", "inq_languages",
+			 "sw", "sep_date", "value", sep, "estimated", 1, "sep_location_text", "Central market, Marrowen",
+			 "sep_cause", "lost", "tr_children", "name_first", "Brian", "name_last", "Otieno", "sex", "male",
+			 "age", 6, "age_stated_on", today, "mother_name", "Wanjiru Mwangi", "consent_for_tracing", "yes");
+}
+
+/* A demo tracing request, checked against the shipped forms as the API would. */
+static int seed_tracing(struct store *st, const struct schema *sc, unsigned i, const char *owner,
+			const char *agency_id, const char *code)
+{
+	const struct formset *fs = schema_formset(sc, "tracing_request");
+	json_t *doc = json_object(), *data = demo_tracing(i), *empty = json_object();
+	record_apply(doc, data);
+	json_t *view = record_output(json_deep_copy(doc));
+	struct err e;
+	err_init(&e);
+	int rc = fs ? form_check_write(fs, data, empty, view, &e) : -HV_EINTERNAL;
+	if (rc)
+		fprintf(stderr, "haven: demo tracing request %u does not fit the forms: %s: %s\n", i, e.field.p, e.msg.p);
+	err_release(&e);
+	struct record rec = {0};
+	token_uuid(rec.id);
+	id_display_new(code, rec.display_id);
+	snprintf(rec.type, sizeof rec.type, "tracing_request");
+	snprintf(rec.stage, sizeof rec.stage, "open");
+	snprintf(rec.status, sizeof rec.status, "open");
+	snprintf(rec.owner_id, sizeof rec.owner_id, "%s", owner);
+	snprintf(rec.created_by, sizeof rec.created_by, "%s", owner);
+	snprintf(rec.agency_id, sizeof rec.agency_id, "%s", agency_id);
+	rec.version = 1;
+	rec.created_at = rec.updated_at = clock_now() - (int64_t)(2 - i) * 24 * 3600;
+	json_t *versions = schema_form_versions(sc, "tracing_request");
+	rec.form_versions = json_dumps(versions, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(versions);
+	record_derive(&rec, doc, 0);
+	if (!rc)
+		rc = store_record_insert(st, &rec, NULL);
+	if (!rc && schema_workflow(sc, "tracing_request"))
+		rc = seed_tasks(st, schema_workflow(sc, "tracing_request"), &rec);
+	struct audit_event ev = {.client = "cli", .action = "tracing_request.create", .record_type = "tracing_request",
+				 .record_ids = rec.id};
+	struct audit_tx *tx = NULL;
+	if (!rc)
+		rc = store_history_insert(st, rec.id, rec.created_at, owner, "create", "", NULL, NULL);
+	if (!rc)
+		rc = audit_append(st, &ev, &tx);
+	audit_tx_end(tx, 1);
+	record_release(&rec);
+	json_decref(doc);
+	json_decref(view);
+	json_decref(empty);
+	json_decref(data);
+	return rc;
+}
+
 int demo_seed(struct store *st, const char *admin_agency_id, int with_admin)
 {
 	char agency[ID_LEN], ngo[ID_LEN], ids[sizeof demo_users / sizeof *demo_users][ID_LEN];
@@ -234,6 +319,9 @@ int demo_seed(struct store *st, const char *admin_agency_id, int with_admin)
 	/* Cases belong to the two caseworkers in turn. */
 	for (unsigned i = 0; !rc && i < DEMO_CASES; i++)
 		rc = seed_case(st, sc, i, ids[1 + i % 2], agency, "DSS");
+	/* The mother's request is the caseworker's, the grandmother's caseworker2's. */
+	for (unsigned i = 0; !rc && i < 2; i++)
+		rc = seed_tracing(st, sc, i, ids[1 + i], agency, "DSS");
 	schema_free(sc);
 	return rc;
 }

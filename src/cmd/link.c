@@ -204,7 +204,7 @@ static int write_prepared(const char *path, const struct lk_spec *sp, const stru
 	return bad ? cmd_fail("%s: write error", path) : 0;
 }
 
-static int write_model(const char *path, const struct lk_spec *sp)
+static int write_model(const char *path, const struct lk_spec *sp, size_t records)
 {
 	json_t *cmps = json_array();
 	for (int c = 0; c < sp->ncmp; c++) {
@@ -218,8 +218,8 @@ static int write_model(const char *path, const struct lk_spec *sp)
 		json_array_append_new(cmps, json_pack("{s:s, s:s, s:o}", "name", cmp->name, "column",
 						      sp->col[cmp->col].name, "levels", levels));
 	}
-	json_t *model = json_pack("{s:f, s:f, s:o}", "lambda", sp->lambda, "prior_weight",
-				  log2(sp->lambda / (1 - sp->lambda)), "comparisons", cmps);
+	json_t *model = json_pack("{s:f, s:f, s:I, s:o}", "lambda", sp->lambda, "prior_weight",
+				  log2(sp->lambda / (1 - sp->lambda)), "records", (json_int_t)records, "comparisons", cmps);
 	int rc = json_dump_file(model, path, JSON_INDENT(1)) ? cmd_fail("%s: cannot write", path) : 0;
 	json_decref(model);
 	return rc;
@@ -281,8 +281,9 @@ static int run(struct lk_spec *sp, const struct link_opts *o)
 		rc = cmd_fail("%s", why.p);
 		goto done;
 	}
+	lk_data_shrink_tf(&d, sp);
 	fprintf(stderr, "%strained in %.2f s\n", report.p, now() - t1);
-	if ((o->prepared && write_prepared(o->prepared, sp, &d)) || (o->model && write_model(o->model, sp)))
+	if ((o->prepared && write_prepared(o->prepared, sp, &d)) || (o->model && write_model(o->model, sp, d.n)))
 		goto done;
 	if (o->latency && with)
 		time_queries(sp, &d, threshold);

@@ -1,4 +1,4 @@
-/* record: case document rules — field table, validation, merge patch, derived values. */
+/* record: record document rules — merge patch, stated age, derived values, search keys. */
 #include "record.h"
 #include "base/clock.h"
 #include "base/text.h"
@@ -108,21 +108,85 @@ static void add_folded(struct buf *key, const char *s, int variants)
 	buf_release(&f);
 }
 
-int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort)
+/* The fields a record is found by (each folded into the search key) and sorted by (in this
+ * order), per record type. "rows.field" is that field in every row of the subform rows; the
+ * fields of one subform that follow each other are taken row by row ("first last other" of
+ * each child, so a full name is found as a phrase). A value may be text or a list of texts
+ * (aliases). Types not listed use the last entry. */
+static const struct names {
+	const char *type;
+	const char *search[5];
+	const char *sort[4];
+} names[] = {
+	/* The person asking and every child sought, so a request is found by either. */
+	{"tracing_request",
+	 {"inq_name", "tr_children.name_first", "tr_children.name_last", "tr_children.name_other", NULL},
+	 {"inq_name", NULL}},
+	/* A case's child (name_other holds aliases), a family's name. */
+	{NULL,
+	 {"name_first", "name_last", "family_name", "name_other", NULL},
+	 {"name_last", "name_first", "family_name", NULL}},
+};
+
+static const struct names *names_of(const char *type)
 {
-	add_folded(key, json_string_value(json_object_get(doc, "name_first")), 1);
-	add_folded(key, json_string_value(json_object_get(doc, "name_last")), 1);
-	add_folded(key, json_string_value(json_object_get(doc, "family_name")), 1);
+	size_t i = 0;
+	while (names[i].type && (!type || strcmp(names[i].type, type)))
+		i++;
+	return &names[i];
+}
+
+/* Adds obj's field (text, or each text of a list). */
+static void add_field(struct buf *key, const json_t *obj, const char *field, int variants)
+{
+	json_t *v = json_object_get(obj, field);
 	size_t i;
-	json_t *alias;
-	json_array_foreach(json_object_get(doc, "name_other"), i, alias)
-		add_folded(key, json_string_value(alias), 1);
+	json_t *item;
+	if (json_is_array(v))
+		json_array_foreach(v, i, item) add_folded(key, json_string_value(item), variants);
+	else
+		add_folded(key, json_string_value(v), variants);
+}
+
+/* Adds the fields at paths[0..] to key; returns how many paths it used: one top-level field,
+ * or the run of fields of one subform, row by row. */
+static size_t add_paths(struct buf *key, const json_t *doc, const char *const *paths, int variants)
+{
+	const char *dot = strchr(paths[0], '.');
+	if (!dot) {
+		add_field(key, doc, paths[0], variants);
+		return 1;
+	}
+	size_t len = (size_t)(dot - paths[0]) + 1, n = 1; /* "rows." */
+	while (paths[n] && !strncmp(paths[n], paths[0], len))
+		n++;
+	char rows[64];
+	snprintf(rows, sizeof rows, "%.*s", (int)len - 1, paths[0]);
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(doc, rows), i, row) {
+		for (size_t k = 0; k < n; k++)
+			add_field(key, row, paths[k] + len, variants);
+	}
+	return n;
+}
+
+int record_type_search_key(const char *type, const json_t *doc, const char *display_id, struct buf *key,
+			   struct buf *sort)
+{
+	const struct names *n = names_of(type);
+	for (const char *const *f = n->search; *f;)
+		f += add_paths(key, doc, f, 1);
 	if (display_id)
 		add_folded(key, display_id, 0); /* one token: its symbols are not words */
-	add_folded(sort, json_string_value(json_object_get(doc, "name_last")), 0);
-	add_folded(sort, json_string_value(json_object_get(doc, "name_first")), 0);
-	add_folded(sort, json_string_value(json_object_get(doc, "family_name")), 0);
+	for (const char *const *f = n->sort; *f;)
+		f += add_paths(sort, doc, f, 0);
 	return 0;
+}
+
+int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort)
+{
+	return record_type_search_key(NULL, doc, display_id, key, sort);
 }
 
 void record_derive(struct record *rec, const json_t *doc, int name_hidden)
@@ -137,12 +201,12 @@ void record_derive(struct record *rec, const json_t *doc, int name_hidden)
 	if (name_hidden) {
 		/* Names go to the index only some roles search; the sort key gives nothing away
 		 * and puts such records last (U+10FFFF sorts after any name). */
-		record_search_key(doc, NULL, &hidden, &sort);
+		record_type_search_key(rec->type, doc, NULL, &hidden, &sort);
 		buf_reset(&sort);
 		buf_adds(&sort, "\xf4\x8f\xbf\xbf");
 		add_folded(&key, rec->display_id, 0);
 	} else {
-		record_search_key(doc, rec->display_id, &key, &sort);
+		record_type_search_key(rec->type, doc, rec->display_id, &key, &sort);
 	}
 	rec->search_key = buf_detach(&key);
 	rec->hidden_key = buf_detach(&hidden);

@@ -12,7 +12,12 @@
 void record_apply(json_t *doc, const json_t *patch);
 /* Adds the derived output fields (age) to doc, which becomes the client's view; returns doc. */
 json_t *record_output(json_t *doc);
-/* Folded search key (" first last aliases display_id") and sort name. */
+/* Folded search key (" first last aliases display_id") and sort name of a record of type: a
+ * case's child or a family's name; a tracing request's inquirer and every child it seeks
+ * (sorted by the inquirer). Appended to key and sort. */
+int record_type_search_key(const char *type, const json_t *doc, const char *display_id, struct buf *key,
+			   struct buf *sort);
+/* The same for a case (or a family). */
 int record_search_key(const json_t *doc, const char *display_id, struct buf *key, struct buf *sort);
 /* Fills a record's derived columns (document text, risk level, search keys, sort name) from
  * its document. With name_hidden the names go to the hidden index only (see store.h). */

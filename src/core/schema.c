@@ -11,7 +11,8 @@
 #include <unicode/ustring.h>
 
 const char *const schema_locales[] = {"en", "fr", "es", "ar", NULL};
-static const char *const record_types[] = {"case", "family", "incident", NULL};
+static const char *const record_types[] = {"case", "family", "incident", "tracing_request", NULL};
+#define NTYPES (sizeof record_types / sizeof *record_types - 1)
 
 struct typed {
 	struct formset fs;
@@ -26,7 +27,7 @@ struct tool {
 
 struct schema {
 	json_t *lookups;
-	struct typed types[3]; /* parallel to record_types */
+	struct typed types[NTYPES]; /* parallel to record_types */
 	struct tool *tools;
 	size_t ntools;
 };

@@ -42,7 +42,7 @@ json_t *schema_form_versions(const struct schema *s, const char *record_type);
 const json_t *schema_lookups(const struct schema *s);
 /* Whether kind is a configuration kind ("form", "lookup", "workflow"). */
 int schema_kind_valid(const char *kind);
-/* The record types that have forms: "case", "family", "incident". */
+/* The record types that have forms: "case", "family", "incident", "tracing_request". */
 int schema_record_type_valid(const char *type);
 
 /* One labels object's text in locale (English when missing, "" when none): a new string. */

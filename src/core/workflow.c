@@ -70,8 +70,8 @@ static const json_t *notice(const struct workflow *w, const char *id)
 	return NULL;
 }
 
-/* The events of referrals and transfers that a task rule may follow ("on_event"). */
-static const char *const events[] = {"referral_made", "referral_declined", "transfer_declined", NULL};
+/* The events of referrals, transfers and tracing that a task rule may follow ("on_event"). */
+static const char *const events[] = {"referral_made", "referral_declined", "transfer_declined", "match_confirmed", NULL};
 
 static int event_known(const char *ev)
 {
@@ -106,7 +106,7 @@ static int check_task(const struct workflow *w, const json_t *t, struct err *e)
 	if (json_object_get(t, "on_event")) {
 		if (!event_known(json_string_value(json_object_get(t, "on_event"))))
 			return err_set(e, HV_EINVAL, "tasks", "task %s: on_event is one of %s", id,
-				       "referral_made, referral_declined, transfer_declined");
+				       "referral_made, referral_declined, transfer_declined, match_confirmed");
 		return days_ok(t, "due_days", 1, e);
 	}
 	if (json_object_get(t, "when_set")) { /* an alert: made when a write makes when_set hold */
@@ -371,7 +371,8 @@ int workflow_alerts(const struct workflow *w, const json_t *before, const json_t
 	return 0;
 }
 
-const char *workflow_event_task(const struct workflow *w, const char *event, const char *today, char due_on[11])
+const char *workflow_event_task(const struct workflow *w, const char *event, const char *after, const char *today,
+				char due_on[11])
 {
 	size_t i;
 	json_t *t;
@@ -379,6 +380,11 @@ const char *workflow_event_task(const struct workflow *w, const char *event, con
 		BUG("an unknown workflow event");
 	json_array_foreach(json_object_get(w->def, "tasks"), i, t) {
 		const char *ev = json_string_value(json_object_get(t, "on_event"));
+		if (after) { /* the rules before it and itself are done */
+			if (!strcmp(json_string_value(json_object_get(t, "id")), after))
+				after = NULL;
+			continue;
+		}
 		if (ev && !strcmp(ev, event)) {
 			clock_date_add(today, (int)json_integer_value(json_object_get(t, "due_days")), due_on);
 			return json_string_value(json_object_get(t, "id"));

@@ -67,9 +67,11 @@ json_t *workflow_notices(const struct workflow *w, const json_t *view);
  * did not on before, due due_days from today. */
 int workflow_alerts(const struct workflow *w, const json_t *before, const json_t *after, struct task_want **out,
 		    size_t *n, const char *today);
-/* The task rule that follows event (referral_made, referral_declined, transfer_declined),
- * with its due date from today in due_on; NULL when the workflow sets none. */
-const char *workflow_event_task(const struct workflow *w, const char *event, const char *today, char due_on[11]);
+/* The first task rule that follows event (referral_made, referral_declined, transfer_declined,
+ * match_confirmed) after the rule named after (NULL: from the start), with its due date from
+ * today in due_on; NULL when the workflow sets no more. An event may start several tasks. */
+const char *workflow_event_task(const struct workflow *w, const char *event, const char *after, const char *today,
+				char due_on[11]);
 /* Whether rule is a subform rule (its tasks follow the document, not stages). */
 int workflow_rule_is_row(const struct workflow *w, const char *rule);
 

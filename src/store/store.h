@@ -129,7 +129,7 @@ struct audit_entry {
 	char user_id[ID_LEN];   /* empty when not signed in */
 	char actor_hash[65];    /* hash of a typed-in unknown username, else empty */
 	char client[64];
-	char action[32];
+	char action[48];
 	char record_type[16];
 	char *record_ids;       /* comma-separated ids, owned, may be NULL */
 	char *reason;           /* break-glass reason, owned, may be NULL */
@@ -236,6 +236,20 @@ struct screening {
 	char created_by[ID_LEN];
 	int64_t created_at;
 	char *answers, *assent, *result; /* JSON text, owned */
+};
+
+/* A person's decision on a tracing match: sought child `child` of tracing request request_id
+ * is (status "confirmed") or is not ("rejected") the child of case case_id. */
+struct tracing_match {
+	char id[ID_LEN];
+	char request_id[ID_LEN];
+	int child;
+	char case_id[ID_LEN];
+	char status[12];
+	double probability;
+	char *note; /* owned */
+	char decided_by[ID_LEN];
+	int64_t decided_at;
 };
 
 /* A service of the directory; languages and data are JSON text (owned). */
@@ -378,6 +392,18 @@ int store_record_by_display_id(struct store *st, const char *display_id, struct 
  * storing r->version (caller sets it to expected + 1); -HV_ESTALE otherwise. */
 int store_record_update(struct store *st, const struct record *r, int64_t expected_version, struct err *e);
 int store_record_visible(struct store *st, const char *id, const struct scope *sc);
+/* Every record of type not deleted, oldest first, to fn (the record is the store's, valid during
+ * the call); fn returns non-zero to stop. For record linkage, which reads them all. */
+int store_record_each(struct store *st, const char *type, int (*fn)(const struct record *, void *), void *ctx);
+/* Records the decision on a (request, child, case) pair, replacing an earlier one (whose id
+ * then stays). In the caller's write transaction. */
+int store_tracing_match_put(struct store *st, const struct tracing_match *m);
+/* Decisions on the pairs of a tracing request (request_id) or of a case (case_id); the other NULL. */
+int store_tracing_match_list(struct store *st, const char *request_id, const char *case_id, struct tracing_match **out,
+			     size_t *n);
+void tracing_match_list_free(struct tracing_match *m, size_t n);
+/* A number that changes whenever a record of type is created, changed or deleted. */
+int store_record_stamp(struct store *st, const char *type, int64_t *stamp);
 int store_record_query(struct store *st, const struct record_query *q, struct record_list *out);
 int store_record_purge(struct store *st, const char *id);
 void record_release(struct record *r);

@@ -729,6 +729,34 @@ int store_record_get(struct store *st, const char *id, struct record *out)
 	return rc;
 }
 
+int store_record_each(struct store *st, const char *type, int (*fn)(const struct record *, void *), void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " REC_COLS " FROM records r WHERE r.type = ?1 AND r.deleted = 0 ORDER BY r.seq");
+	bt(s, 1, type);
+	int rc, stop = 0;
+	struct record rec;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		record_row(s, &rec);
+		stop = fn(&rec, ctx);
+		record_release(&rec);
+	}
+	sqlite3_reset(s);
+	return stop || rc == SQLITE_DONE ? 0 : fail(st, rc, NULL, "record scan");
+}
+
+int store_record_stamp(struct store *st, const char *type, int64_t *stamp)
+{
+	/* Every write of a record raises its version; an insert adds a row; a delete is a write. */
+	sqlite3_stmt *s = stmt(st, "SELECT count(*) * 1000003 + coalesce(sum(version), 0) FROM records WHERE type = ?1");
+	bt(s, 1, type);
+	int rc = one(st, s);
+	if (!rc) {
+		*stamp = ci(s, 0);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
 int store_record_by_display_id(struct store *st, const char *display_id, struct record *out)
 {
 	sqlite3_stmt *s = stmt(st, "SELECT " REC_COLS " FROM records r WHERE r.display_id = ?1");
@@ -2544,4 +2572,62 @@ int store_transfer_query(struct store *st, const struct transfer_query *q, struc
 	*total = ci(s, 0);
 	sqlite3_reset(s);
 	return 0;
+}
+
+/* ---- tracing match decisions ------------------------------------------------------------ */
+
+#define TMATCH_COLS "id, request_id, child, case_id, status, probability, note, decided_by, decided_at"
+
+int store_tracing_match_put(struct store *st, const struct tracing_match *m)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO tracing_matches(" TMATCH_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+				   " ON CONFLICT(request_id, child, case_id) DO UPDATE SET status = excluded.status,"
+				   " probability = excluded.probability, note = excluded.note, decided_by = excluded.decided_by,"
+				   " decided_at = excluded.decided_at");
+	bt(s, 1, m->id);
+	bt(s, 2, m->request_id);
+	bi(s, 3, m->child);
+	bt(s, 4, m->case_id);
+	bt(s, 5, m->status);
+	sqlite3_bind_double(s, 6, m->probability);
+	bt(s, 7, m->note ? m->note : "");
+	bt(s, 8, m->decided_by);
+	bi(s, 9, m->decided_at);
+	return run(st, s, NULL, "tracing match");
+}
+
+static void tmatch_row(sqlite3_stmt *s, void *p)
+{
+	struct tracing_match *m = p;
+	memset(m, 0, sizeof *m);
+	cpy(s, 0, m->id, sizeof m->id);
+	cpy(s, 1, m->request_id, sizeof m->request_id);
+	m->child = (int)ci(s, 2);
+	cpy(s, 3, m->case_id, sizeof m->case_id);
+	cpy(s, 4, m->status, sizeof m->status);
+	m->probability = sqlite3_column_double(s, 5);
+	m->note = dup(s, 6);
+	cpy(s, 7, m->decided_by, sizeof m->decided_by);
+	m->decided_at = ci(s, 8);
+}
+
+void tracing_match_list_free(struct tracing_match *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].note);
+	free(m);
+}
+
+static void tmatch_list_free_v(void *p, size_t n)
+{
+	tracing_match_list_free(p, n);
+}
+
+int store_tracing_match_list(struct store *st, const char *request_id, const char *case_id, struct tracing_match **out,
+			     size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, request_id ? "SELECT " TMATCH_COLS " FROM tracing_matches WHERE request_id = ?1 ORDER BY decided_at"
+					      : "SELECT " TMATCH_COLS " FROM tracing_matches WHERE case_id = ?1 ORDER BY decided_at");
+	bt(s, 1, request_id ? request_id : case_id);
+	return collect(st, s, (void **)out, n, sizeof **out, tmatch_row, tmatch_list_free_v, "tracing match list");
 }

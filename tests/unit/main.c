@@ -4,7 +4,7 @@
 
 int t_failed_checks;
 
-#define SUITES(X) X(buf) X(text) X(id) X(record) X(perm) X(json) X(cond) X(form) X(screen) X(consent) X(store) X(audit) X(password)
+#define SUITES(X) X(buf) X(text) X(id) X(record) X(perm) X(json) X(cond) X(form) X(screen) X(consent) X(store) X(audit) X(password) X(link)
 #define DECL(name) extern const struct test suite_##name[];
 SUITES(DECL)
 #undef DECL

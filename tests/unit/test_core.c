@@ -190,10 +190,19 @@ static void event_task_rules(void)
 	err_init(&e);
 	CHECK(def && workflow_load(def, &w, &e) == 0);
 	char due[11];
-	CHECK_STR(w ? workflow_event_task(w, "referral_made", "2026-11-29", due) : NULL, "referral_response");
+	CHECK_STR(w ? workflow_event_task(w, "referral_made", NULL, "2026-11-29", due) : NULL, "referral_response");
 	CHECK_STR(due, "2026-12-02");
-	CHECK_STR(w ? workflow_event_task(w, "referral_declined", "2026-11-29", due) : NULL, "referral_declined");
+	CHECK_STR(w ? workflow_event_task(w, "referral_declined", NULL, "2026-11-29", due) : NULL, "referral_declined");
 	CHECK_STR(due, "2026-11-29");
+	/* One event may start several tasks: a confirmed tracing match starts reunification's three. */
+	const char *rule = NULL, *seen[4] = {0};
+	int n = 0;
+	while (w && n < 4 && (rule = workflow_event_task(w, "match_confirmed", rule, "2026-11-29", due)))
+		seen[n++] = rule;
+	CHECK(n == 3);
+	CHECK_STR(seen[0], "reunification_verify");
+	CHECK_STR(seen[2], "reunification_follow_up");
+	CHECK_STR(due, "2027-02-27");
 	workflow_free(w);
 	static const char *const bad[] = {"{\"id\":\"x\",\"on_event\":\"birthday\",\"due_days\":1}",
 					  "{\"id\":\"x\",\"on_event\":\"referral_made\"}",

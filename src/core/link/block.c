@@ -205,7 +205,8 @@ void lk_predict(const struct lk_spec *sp, const struct lk_data *d, int link, dou
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	pthread_mutex_destroy(&job.lock);
-	qsort(job.part.pair, job.part.n, sizeof *job.part.pair, by_pair);
+	if (job.part.n) /* an empty result's pair is NULL, which qsort must not be given */
+		qsort(job.part.pair, job.part.n, sizeof *job.part.pair, by_pair);
 	*res = job.part;
 }
 
@@ -219,7 +220,8 @@ void lk_query(const struct lk_spec *sp, const struct lk_data *d, size_t q, doubl
 {
 	memset(res, 0, sizeof *res);
 	probe(sp, d, q, 1, threshold, res);
-	qsort(res->pair, res->n, sizeof *res->pair, by_weight);
+	if (res->n)
+		qsort(res->pair, res->n, sizeof *res->pair, by_weight);
 }
 
 void lk_result_free(struct lk_result *res)

@@ -30,6 +30,8 @@ static uint32_t root(uint32_t *parent, uint32_t x)
 
 void lk_cluster(struct lk_result *res, size_t nrec, const uint8_t *src, double threshold, size_t max_size)
 {
+	if (!res->n) /* nothing to join (and qsort and memcpy must not be given res->pair, NULL) */
+		return;
 	uint32_t *parent = xcalloc(nrec ? nrec : 1, sizeof *parent), *size = xcalloc(nrec ? nrec : 1, sizeof *size);
 	uint32_t *next = xcalloc(nrec ? nrec : 1, sizeof *next), *last = xcalloc(nrec ? nrec : 1, sizeof *last);
 	for (uint32_t i = 0; i < nrec; i++) {

@@ -178,9 +178,13 @@ static int reduce(struct lk_data *d, int c, const char *s, uint32_t *out, struct
 	buf_add(&key, s, n);
 	uint32_t before = d->raw.n, rid = intern_id(&d->raw, key.p, key.len, 1);
 	buf_release(&key);
-	if (rid <= before) {
-		*out = d->rawval[rid];
-		return 0;
+	if (rid <= before) { /* seen before: its value, or UINT32_MAX when it was refused (so again) */
+		if (d->rawval[rid] != UINT32_MAX) {
+			*out = d->rawval[rid];
+			return 0;
+		}
+		buf_addf(why, "column %s: not valid UTF-8", d->sp->col[c].name);
+		return -1;
 	}
 	if ((rid & (rid - 1)) == 0 && rid >= 1024) /* a power of two: double the map */
 		d->rawval = xreallocarray(d->rawval, (size_t)rid * 2, sizeof *d->rawval);
@@ -196,7 +200,7 @@ static int reduce(struct lk_data *d, int c, const char *s, uint32_t *out, struct
 		*out = value_id(d, r.p, r.len, 1);
 	}
 	buf_release(&r);
-	d->rawval[rid] = *out;
+	d->rawval[rid] = rc ? UINT32_MAX : *out;
 	return rc;
 }
 
@@ -207,9 +211,10 @@ static uint32_t estimated_date(struct lk_data *d, const uint32_t *v, const struc
 	if (col->age < 0 || !v[col->age] || !v[col->at])
 		return 0;
 	const char *age = intern_str(&d->vals, v[col->age]);
-	int a = digits(age, (int)strlen(age));
+	size_t alen = strlen(age);
+	int a = alen <= 3 ? digits(age, (int)alen) : -1; /* the length first: many digits overflow an int */
 	const struct lk_value *at = &d->val[v[col->at]];
-	if (a < 0 || a > 120 || strlen(age) > 3 || !at->prec)
+	if (a < 0 || a > 120 || !at->prec)
 		return 0;
 	char text[16];
 	int len = snprintf(text, sizeof text, "E%04d", at->year - a);
@@ -360,12 +365,38 @@ void lk_data_finish(struct lk_data *d, int src_indexed)
 	d->finished = 1;
 }
 
+void lk_data_pop(struct lk_data *d)
+{
+	if (d->n > d->nindexed)
+		d->n--;
+}
+
 long lk_data_add_query(struct lk_data *d, const char *id, const char *const *field, struct buf *why)
 {
 	long q = lk_data_add(d, id, field, 1, why);
 	if (q >= 0)
 		keys_of(d, (size_t)q);
 	return q;
+}
+
+/* A register of fifty children where three share a surname says little about how common the
+ * surname is. Shares are shrunk toward the model's average (the u of the exact level the
+ * adjustment is against), as if TF_PRIOR more records had the average share: for a large
+ * register this changes nothing, for a small one it keeps noise from weighing. */
+#define TF_PRIOR 1000.0
+
+void lk_data_shrink_tf(struct lk_data *d, const struct lk_spec *sp)
+{
+	for (int c = 0; c < sp->ncol; c++) {
+		double u = 0;
+		for (int k = 0; k < sp->ncmp && !u; k++)
+			if (sp->cmp[k].tf_ref >= 0 && sp->cmp[k].col == c)
+				u = sp->cmp[k].lev[sp->cmp[k].tf_ref].u;
+		if (!d->logtf[c] || !(u > 0))
+			continue;
+		for (uint32_t v = 1; v < d->ncounted; v++)
+			d->logtf[c][v] = (float)log2((d->count[c][v] + TF_PRIOR * u) / (d->nonnull[c] + TF_PRIOR));
+	}
 }
 
 double lk_logtf(const struct lk_data *d, int c, uint32_t v)

@@ -67,8 +67,9 @@ static int holds(const struct lk_data *d, const struct lk_level *l, const uint32
 		if (*jw < 0)
 			*jw = jw_ids(d, a, b);
 		return *jw >= l->min;
-	case LK_OSA:
-		return osa_ids(d, a, b, l->max) <= l->max;
+	case LK_OSA: /* on dates, full dates only: a year-only value is not a date to misspell */
+		return (x->prec | y->prec) ? x->prec == 2 && y->prec == 2 && osa_ids(d, a, b, l->max) <= l->max
+					   : osa_ids(d, a, b, l->max) <= l->max;
 	case LK_SKELETON:
 		return x->skel && x->skel == y->skel;
 	case LK_PHONETIC:
@@ -90,7 +91,7 @@ static int holds(const struct lk_data *d, const struct lk_level *l, const uint32
 	case LK_DMSWAP:
 		return x->prec == 2 && y->prec == 2 && x->year == y->year && x->month == y->day && x->day == y->month;
 	case LK_PREFIX:
-		return intern_len(&d->vals, a) >= (uint32_t)l->max && intern_len(&d->vals, b) >= (uint32_t)l->max &&
+		return !(x->prec | y->prec) && intern_len(&d->vals, a) >= (uint32_t)l->max && intern_len(&d->vals, b) >= (uint32_t)l->max &&
 		       !memcmp(intern_str(&d->vals, a), intern_str(&d->vals, b), (size_t)l->max);
 	case LK_YEARS:
 		return x->prec && y->prec && abs(x->year - y->year) <= l->max + (x->estimated || y->estimated);
@@ -107,10 +108,14 @@ void lk_gamma(const struct lk_spec *sp, const struct lk_data *d, size_t a, size_
 			g[c] = -1;
 			continue;
 		}
-		double jw = -1; /* computed at most once per comparison */
+		double jw = -1; /* computed at most once per comparison, for its own column */
 		int k = 0;
-		while (k < cmp->nlev && !holds(d, &cmp->lev[k], va, vb, &jw))
+		while (k < cmp->nlev) {
+			double own = -1; /* a level on another column has a similarity of its own */
+			if (holds(d, &cmp->lev[k], va, vb, cmp->lev[k].col == cmp->col ? &jw : &own))
+				break;
 			k++;
+		}
 		g[c] = (int8_t)k;
 	}
 }

@@ -148,10 +148,19 @@ long lk_data_add(struct lk_data *d, const char *id, const char *const *field, in
 /* Counts term frequencies and computes the blocking keys; the records from input src_indexed
  * (or every record when it is -1) go into the blocking index. */
 void lk_data_finish(struct lk_data *d, int src_indexed);
-/* Reduces and keys one more record after finish (a query); it is not indexed. */
+/* Reduces and keys one more record after finish (a query); it is not indexed. lk_data_pop
+ * removes it again (the last record added). */
 long lk_data_add_query(struct lk_data *d, const char *id, const char *const *field, struct buf *why);
+void lk_data_pop(struct lk_data *d);
 static inline const char *lk_id(const struct lk_data *d, size_t r) { return intern_str(&d->ids, d->id[r]); }
 
+/* After training or loading a model, before scoring: term frequencies shrunk toward the
+ * model's average share, so a small register's chance repeats do not weigh (data.c). */
+void lk_data_shrink_tf(struct lk_data *d, const struct lk_spec *sp);
+/* Takes m, u and λ trained before (the JSON haven link --model writes) instead of training:
+ * for data too small to train on. λ is rescaled from the records the model was trained on to
+ * records. 0, or -1 with why when it does not fit the config. */
+int lk_model_load(struct lk_spec *sp, const char *json, size_t len, size_t records, struct buf *why);
 /* Trains m, u and λ in sp from d; writes a readable account into report. Returns 0, or -1
  * with why when the data cannot train the model (no pairs in a training rule). */
 int lk_train(struct lk_spec *sp, const struct lk_data *d, int threads, struct buf *report, struct buf *why);

@@ -194,7 +194,8 @@ static int parse_level(struct lk_spec *sp, struct lk_cmp *cmp, struct lk_level *
 		return fail(why, "comparison %s: this test does not fit the column's type", cmp->name);
 	json_t *min = json_object_get(j, "min"), *max = json_object_get(j, "max"), *tf = json_object_get(j, "tf");
 	l->min = min ? json_number_value(min) : 1.0;
-	l->max = max ? (int)json_integer_value(max) : 0;
+	json_int_t mx = json_integer_value(max); /* 0 when absent; out of range: refused below, not truncated */
+	l->max = mx >= 0 && mx <= 100000 ? (int)mx : -1;
 	if ((l->test == LK_JW || l->test == LK_TOKENS) && (!json_is_number(min) || l->min <= 0 || l->min > 1))
 		return fail(why, "comparison %s: jaro_winkler and tokens need a min between 0 and 1", cmp->name);
 	if ((l->test == LK_OSA || l->test == LK_DAYS || l->test == LK_YEARS || l->test == LK_PREFIX) &&
@@ -341,13 +342,16 @@ static int parse_training(struct lk_spec *sp, const json_t *t, struct buf *why)
 		return -1;
 	sp->recall = num(t, "recall", 0.8);
 	sp->u_pairs = num(t, "u_pairs", 1e7);
-	sp->max_iter = (int)num(t, "max_iterations", 25);
+	double iter = num(t, "max_iterations", 25), seed = num(t, "seed", 1);
 	sp->converge = num(t, "convergence", 1e-4);
-	sp->seed = (uint64_t)num(t, "seed", 1);
 	if (!(sp->recall > 0 && sp->recall <= 1) || !(sp->u_pairs >= 1e3 && sp->u_pairs <= 1e10) ||
-	    !(sp->max_iter >= 1 && sp->max_iter <= 1000) || !(sp->converge > 0 && sp->converge < 1))
+	    !(iter >= 1 && iter <= 1000) || !(sp->converge > 0 && sp->converge < 1))
 		return fail(why, "training: recall in (0, 1], u_pairs 1e3 to 1e10, max_iterations 1 to 1000, "
 				 "convergence in (0, 1)");
+	if (!(seed >= 0 && seed < 0x1p64)) /* converted only when in range: anything else is undefined */
+		return fail(why, "training: seed is a whole number from 0");
+	sp->max_iter = (int)iter;
+	sp->seed = (uint64_t)seed;
 	return 0;
 }
 
@@ -362,9 +366,9 @@ static int parse_cluster(struct lk_spec *sp, const json_t *c, struct buf *why)
 		return why->len ? -1 : fail(why, "cluster: an object with a threshold");
 	sp->cluster = num(c, "threshold", NAN);
 	double max = num(c, "max_size", 1000);
-	sp->cluster_max = (int)max;
 	if (!(sp->cluster >= sp->threshold && sp->cluster < 1) || !(max >= 2 && max <= 1e6))
 		return fail(why, "cluster: a threshold from the pairs' threshold to 1, and max_size 2 to 1000000");
+	sp->cluster_max = (int)max;
 	return 0;
 }
 
@@ -410,4 +414,50 @@ void lk_spec_free(struct lk_spec *sp)
 	for (int i = 0; i < sp->ncol; i++)
 		free(sp->col[i].name);
 	memset(sp, 0, sizeof *sp);
+}
+
+/* Parameters trained before (haven link --model): each comparison and level found by name and
+ * label, so a config changed since cannot silently take another level's weight. */
+int lk_model_load(struct lk_spec *sp, const char *text, size_t len, size_t records, struct buf *why)
+{
+	json_error_t je;
+	json_t *j = json_loadb(text, len, 0, &je), *cmps = json_object_get(j, "comparisons");
+	int rc = -1;
+	if (!json_is_number(json_object_get(j, "lambda")) || json_array_size(cmps) != (size_t)sp->ncmp) {
+		buf_adds(why, "the model does not fit the config: retrain it");
+		goto out;
+	}
+	sp->lambda = json_number_value(json_object_get(j, "lambda"));
+	for (int c = 0; c < sp->ncmp; c++) {
+		struct lk_cmp *cmp = &sp->cmp[c];
+		const json_t *mc = json_array_get(cmps, (size_t)c), *levels = json_object_get(mc, "levels");
+		const char *name = json_get_str(mc, "name");
+		if (!name || strcmp(name, cmp->name) || json_array_size(levels) != (size_t)cmp->nlev + 1) {
+			buf_addf(why, "the model's comparison %d is not \"%s\": retrain it", c + 1, cmp->name);
+			goto out;
+		}
+		for (int k = 0; k <= cmp->nlev; k++) {
+			struct lk_level *l = &cmp->lev[k];
+			const json_t *ml = json_array_get(levels, (size_t)k);
+			const char *label = json_get_str(ml, "label");
+			if (!label || strcmp(label, l->label)) {
+				buf_addf(why, "the model's level \"%s\" of %s does not fit the config: retrain it", label ? label : "?",
+					 cmp->name);
+				goto out;
+			}
+			l->m = json_number_value(json_object_get(ml, "m"));
+			l->u = json_number_value(json_object_get(ml, "u"));
+			l->w = json_number_value(json_object_get(ml, "weight"));
+			l->log_uref = json_number_value(json_object_get(ml, "log2_u_ref"));
+		}
+	}
+	/* A person has about as many duplicates in a small register as in a large one, so the
+	 * chance that two records match scales as one over the number of records. */
+	double trained_on = json_number_value(json_object_get(j, "records"));
+	if (trained_on > 0 && records > 0)
+		sp->lambda = fmin(0.5, sp->lambda * trained_on / (double)records);
+	rc = sp->lambda > 0 && sp->lambda < 1 ? 0 : (buf_adds(why, "the model's lambda is not a probability"), -1);
+out:
+	json_decref(j);
+	return rc;
 }

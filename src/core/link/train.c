@@ -411,7 +411,7 @@ static uint8_t *subset(const struct lk_data *d, double share, uint64_t seed)
 
 static int train_m(struct lk_spec *sp, const struct lk_data *d, int threads, struct buf *report, struct buf *why)
 {
-	static double est[LK_MAX_RULES][LK_MAX_CMPS][LK_MAX_LEVELS + 1];
+	double(*est)[LK_MAX_CMPS][LK_MAX_LEVELS + 1] = xcalloc(LK_MAX_RULES, sizeof *est);
 	uint8_t used[LK_MAX_RULES][LK_MAX_CMPS] = {{0}};
 	initial_m(sp);
 	for (int e = 0; e < sp->nem; e++) {
@@ -426,6 +426,7 @@ static int train_m(struct lk_spec *sp, const struct lk_data *d, int threads, str
 		if (!used_pairs) {
 			buf_addf(why, "training rule \"%s\" finds no pairs", sp->em[e].text);
 			pats_free(&s.pats);
+			free(est);
 			return -1;
 		}
 		uint8_t fixed[LK_MAX_CMPS];
@@ -461,6 +462,7 @@ static int train_m(struct lk_spec *sp, const struct lk_data *d, int threads, str
 			buf_addf(report, "warning: comparison \"%s\" is on a column of every training rule; its m "
 					 "values are the starting guesses\n", cmp->name);
 	}
+	free(est);
 	return 0;
 }
 
