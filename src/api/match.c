@@ -47,7 +47,7 @@ struct row {
 	char id[ID_LEN];
 	uint8_t kind;
 	uint8_t child;       /* the index in tr_children */
-	uint8_t tracing;     /* consent to tracing on record */
+	uint8_t tracing;     /* consent to tracing on record, and for a request: not closed */
 };
 
 static struct matcher {
@@ -115,8 +115,10 @@ static void value_text(const json_t *v, struct buf *out)
 }
 
 /* Fills the columns of one row; a date of birth marked estimated keeps only its year (the
- * config's placeholder 01-01), so a guessed day is never taken as agreement. */
-static long add_row(const json_t *doc, int child, const char *id, int query, struct buf *why)
+ * config's placeholder 01-01), so a guessed day is never taken as agreement. An age given
+ * without the date it was stated on counts as stated on `stated` (the day the record was
+ * made, or today for a draft). */
+static long add_row(const json_t *doc, int child, const char *id, int query, const char *stated, struct buf *why)
 {
 	struct buf text[NSOURCES];
 	const char *field[LK_MAX_COLS] = {0};
@@ -126,6 +128,8 @@ static long add_row(const json_t *doc, int child, const char *id, int query, str
 		if (!strcmp(SOURCES[s].column, "dob") && text[s].len == 10 &&
 		    json_is_true(json_object_get(doc, "date_of_birth_estimated")))
 			memcpy(text[s].p + 4, "-01-01", 6);
+		if (!strcmp(SOURCES[s].column, "recorded_on") && !text[s].len)
+			buf_adds(&text[s], stated);
 		field[M.col[s]] = text[s].p;
 	}
 	long n = query ? lk_data_add_query(&M.d, id, field, why) : lk_data_add(&M.d, id, field, 0, why);
@@ -155,16 +159,19 @@ static int take(const struct record *rec, void *ctx)
 {
 	struct buf *why = ctx;
 	json_t *doc = json_loads(rec->data, 0, NULL);
+	char made[32];
+	clock_iso(rec->created_at, made, sizeof made);
+	made[10] = '\0';
 	if (!strcmp(rec->type, "case")) {
-		if (add_row(doc, 0, rec->id, 0, why) >= 0)
+		if (add_row(doc, 0, rec->id, 0, made, why) >= 0)
 			push_row(rec->id, ROW_CASE, 0, yes(doc, "consent_for_tracing"));
 	} else {
 		size_t i;
 		json_t *c;
 		json_array_foreach(json_object_get(doc, "tr_children"), i, c) {
-			if (i > 255 || add_row(c, 1, rec->id, 0, why) < 0)
+			if (i > 255 || add_row(c, 1, rec->id, 0, made, why) < 0)
 				break;
-			push_row(rec->id, ROW_CHILD, (int)i, yes(doc, "consent_for_tracing"));
+			push_row(rec->id, ROW_CHILD, (int)i, yes(doc, "consent_for_tracing") && strcmp(rec->stage, "closed"));
 		}
 	}
 	json_decref(doc);
@@ -188,8 +195,9 @@ static int setup(struct buf *why)
 	return 0;
 }
 
-/* Records enough to train on; below it, the parameters trained on synthetic children's
- * records (config/link/haven_model.json) serve, their prior rescaled to the register's size. */
+/* Rows (cases and sought children) enough to train on; below it, or when training fails, the
+ * parameters trained on synthetic children's records (config/link/haven_model.json) serve,
+ * their prior rescaled to the register's size. */
 #define TRAIN_MIN 20000
 
 static int build(struct store *st, int64_t stamp, struct buf *why)
@@ -208,8 +216,13 @@ static int build(struct store *st, int64_t stamp, struct buf *why)
 	lk_data_finish(&M.d, -1);
 	struct buf report = BUF_INIT;
 	const struct asset *model = asset_find("config/link/haven_model.json");
-	int rc = M.d.n >= TRAIN_MIN ? lk_train(&M.sp, &M.d, 1, &report, why)
-				    : !model ? -1 : lk_model_load(&M.sp, (const char *)model->data, model->len, M.d.n, why);
+	int rc = M.d.n >= TRAIN_MIN ? lk_train(&M.sp, &M.d, 1, &report, why) : -1;
+	if (rc && model) { /* too few to train on, or training failed (said in the log) */
+		if (why->len)
+			log_event(LOG_WARN, "match", "training: %s; using the shipped model", why->p);
+		buf_reset(why);
+		rc = lk_model_load(&M.sp, (const char *)model->data, model->len, M.d.n, why);
+	}
 	buf_release(&report);
 	if (rc) {
 		lk_data_free(&M.d);
@@ -251,6 +264,18 @@ static int may_read(struct req *r, const char *type, const struct record *rec)
 	return ok;
 }
 
+/* A record whose names are hidden (sensitive) still shows them to the roles the form lets read
+ * them. */
+static int names_readable(struct req *r, const char *type, const json_t *doc)
+{
+	const char *saved = r->rtype;
+	r->rtype = type;
+	const struct formset *fs = records_formset(r);
+	int ok = fs && form_field_readable(fs, "name_first", r->user.role, doc);
+	r->rtype = saved;
+	return ok;
+}
+
 static json_t *explanation(size_t a, size_t b)
 {
 	struct lk_part parts[LK_MAX_CMPS];
@@ -282,7 +307,7 @@ static json_t *candidate(struct req *r, const struct lk_pair *p, size_t query, s
 		json_object_set_new(out, "agency", api_agencyref(r, rec.agency_id));
 		if (w->kind == ROW_CHILD)
 			json_object_set_new(out, "child", json_integer(w->child));
-		if (!rec.name_hidden)
+		if (!rec.name_hidden || names_readable(r, type, doc))
 			json_object_set_new(out, "name", json_pack("{s:s?, s:s?}", "first", json_get_str(src, "name_first"),
 								     "last", json_get_str(src, "name_last")));
 		json_object_set_new(out, "explanation", explanation(p->l, query));
@@ -403,7 +428,9 @@ int api_cases_duplicates(struct req *r)
 	struct buf ids = BUF_INIT, why = BUF_INIT;
 	pthread_mutex_lock(&M.lock);
 	if (!(rc = refresh(r))) {
-		long q = add_row(data, 0, "", 1, &why);
+		char today[11];
+		clock_today_iso(today);
+		long q = add_row(data, 0, "", 1, today, &why);
 		if (q < 0) {
 			rc = api_fail(r, HV_EVALID, "data", "names must be valid UTF-8");
 		} else {
@@ -486,6 +513,13 @@ int api_tracing_matches(struct req *r)
 	const char *reason = NULL;
 	if (records_load(r, "read", &rec, &reason))
 		return -1;
+	json_t *doc = json_loads(rec.data, 0, NULL);
+	int consent = yes(doc, "consent_for_tracing");
+	json_decref(doc);
+	if (!consent) {
+		record_release(&rec);
+		return api_fail(r, HV_ECONFLICT, "consent_for_tracing", "the inquirer's consent to tracing is not on record");
+	}
 	struct buf ids = BUF_INIT;
 	json_t *children = json_array();
 	int rc;
@@ -632,7 +666,7 @@ int api_tracing_match_decide(struct req *r)
 				   json_pack("{s:s, s:i, s:s}", "request_id", req.id, "child", m.child, "status", m.status));
 	const char *saved = r->rtype;
 	r->rtype = "case"; /* the tasks are the case's workflow's */
-	if (!rc && !strcmp(m.status, "confirmed"))
+	if (!rc && !strcmp(m.status, "confirmed") && !was_confirmed) /* again (a new note): tasks as they are */
 		rc = records_event_task(r, cs.id, "match_confirmed", ref, NULL, NULL);
 	else if (!rc && was_confirmed)
 		rc = records_event_task_close(r, cs.id, "match_confirmed", ref, "cancelled");

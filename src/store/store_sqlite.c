@@ -975,6 +975,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM referrals WHERE record_id = ?1",
 		"DELETE FROM transfers WHERE record_id = ?1",
 		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
+		"DELETE FROM tracing_matches WHERE request_id = ?1 OR case_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",

@@ -50,7 +50,7 @@ describe('CLI basics', { timeout: 120_000 }, () => {
 
   it('--help on every subcommand exits 0 and prints its usage', () => {
     const cmds = [[], ['init'], ['serve'], ['user'], ['user', 'add'], ['user', 'passwd'], ['user', 'disable'],
-      ['migrate'], ['backup'], ['restore'], ['purge'], ['audit'], ['audit', 'verify'], ['version'], ['forms']];
+      ['migrate'], ['backup'], ['restore'], ['purge'], ['audit'], ['audit', 'verify'], ['version'], ['forms'], ['link']];
     for (const cmd of cmds) {
       const r = havenRun([...cmd, '--help']);
       assert.equal(r.status, 0, `${cmd.join(' ')} --help: ${out(r)}`);
@@ -58,7 +58,7 @@ describe('CLI basics', { timeout: 120_000 }, () => {
       if (cmd.length) assert.ok(r.stdout.includes(cmd[cmd.length - 1]), `${cmd.join(' ')} usage names the command`);
     }
     const top = havenRun(['--help']).stdout;
-    for (const c of ['init', 'serve', 'user', 'migrate', 'backup', 'restore', 'purge', 'audit', 'version', 'forms']) {
+    for (const c of ['init', 'serve', 'user', 'migrate', 'backup', 'restore', 'purge', 'audit', 'version', 'forms', 'link']) {
       assert.ok(top.includes(c), `top-level help lists ${c}`);
     }
   });
@@ -268,13 +268,21 @@ describe('purge, backup and restore', { timeout: 180_000 }, () => {
     expectStatus(await cw.post(`/api/v1/cases/${c.id}/notes`, { text: 'Nota Vexolumbra secreta' }), 201);
     expectStatus(await cw.patch(`/api/v1/cases/${c.id}`, { data: { location_current: 'Trevomir 5' } }, { 'if-match': `"${c.version}"` }), 200);
     assert.equal((await search(cw, 'qorvexil')).total, 1);
+    // A decision on a tracing match names the case: it goes too (and its note).
+    expectStatus(await cw.post(`/api/v1/cases/${c.id}/consents`, { giver: 'child', decision: 'given', method: 'verbal',
+      purposes: ['tracing'] }), 201);
+    const tr = await cw.post('/api/v1/tracing_requests', { data: { inq_name: 'Asker', consent_for_tracing: 'yes',
+      tr_children: [{ name_first: 'Korvexil', name_last: 'Zorianavryk' }] } });
+    expectStatus(tr, 201);
+    expectStatus(await cw.post(`/api/v1/tracing_requests/${tr.json.id}/matches`, { child: 0, case_id: c.id, decision: 'confirmed',
+      note: 'Nota Tracemarkvex' }), 200);
     await h.stop();
 
     const r = havenRun(['purge', '--db', h.db, '--case', c.id]);
     assert.equal(r.status, 0, out(r));
     const raw = rawDbBytes(h.db);
     for (const s of ['Qorvexilmandu', 'qorvexilmandu', 'QORVEXILMANDU', 'Зорянаврик', 'зорянаврик', 'Plazmovska', 'plazmovska',
-      'Trevomir', 'trevomir', 'Vexolumbra', 'vexolumbra']) {
+      'Trevomir', 'trevomir', 'Vexolumbra', 'vexolumbra', 'Tracemarkvex']) {
       assert.ok(!bytesContain(raw, s), `"${s}" still in the database files after purge`);
     }
     const v = havenRun(['audit', 'verify', '--db', h.db]);
