@@ -14,7 +14,7 @@ import {
 } from './ui.js';
 import { condEditor, condText } from './cond_editor.js';
 
-const RECORD_TYPES = ['case', 'family', 'incident'];
+const RECORD_TYPES = ['case', 'family', 'incident', 'tracing_request'];
 // What an added field may be. A subform's rows hold neither subforms nor attachments (files
 // are uploaded to a record's own fields); a new subform starts with one row field of a type
 // that needs no more settings, and gets the others from the form page.

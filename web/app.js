@@ -16,6 +16,7 @@ import { formList, formEdit, fieldEdit, lookupEdit } from './admin_forms.js';
 import { screening, screenLink, mayScreen } from './screening.js';
 import { referralInbox, referralView, probeInbox } from './referrals.js';
 import { servicesScreen, serviceEdit } from './services.js';
+import { tracingRequestView, matchReview } from './matching.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
@@ -36,6 +37,11 @@ const routes = [
   [/^\/incidents\/new$/, (m, q) => recordForm(m, q, 'incident', null)],
   [new RegExp(`^/incidents/${UUID}$`), (m, q, id) => recordView(m, q, 'incident', id)],
   [new RegExp(`^/incidents/${UUID}/edit$`), (m, q, id) => recordForm(m, q, 'incident', id)],
+  [/^\/tracing_requests$/, (m, q) => recordList(m, q, 'tracing_request')],
+  [/^\/tracing_requests\/new$/, (m, q) => recordForm(m, q, 'tracing_request', null)],
+  [new RegExp(`^/tracing_requests/${UUID}$`), tracingRequestView],
+  [new RegExp(`^/tracing_requests/${UUID}/match/(\\d{1,3})/${UUID}$`), matchReview],
+  [new RegExp(`^/tracing_requests/${UUID}/edit$`), (m, q, id) => recordForm(m, q, 'tracing_request', id)],
   [/^\/admin\/users$/, userList],
   [/^\/admin\/users\/new$/, userForm],
   [new RegExp(`^/admin/users/${UUID}$`), userEdit],
@@ -132,6 +138,7 @@ function navLinks() {
     if (mayScreen()) links.push(['#/screening', t('nav.screening')]);
     if (mayBrowse('family')) links.push(['#/families', t('nav.families')]);
     if (mayBrowse('incident')) links.push(['#/incidents', t('nav.incidents')]);
+    if (mayBrowse('tracing_request')) links.push(['#/tracing_requests', t('nav.tracing_requests')]);
     if (state.receivesReferrals) links.push(['#/referrals', t('nav.referrals')]);
     links.push(['#/services', t('nav.services')]);
   }

@@ -20,7 +20,7 @@ const PER = 20;
 const SHOW_IDS = 3; // record ids shown at once; the rest fold into a disclosure
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const ACTION_RE = /^[a-z._]{1,31}$/;
+const ACTION_RE = /^[a-z._]{1,47}$/;
 
 export const canReadAudit = () => !!state.user && ['admin', 'supervisor'].includes(state.user.role);
 

@@ -1,7 +1,8 @@
 // cases.js: what only cases have: the caseload, the filtered case list, search (the query stays
 // in memory, never in the URL), notes, and assignment/sharing for supervisors. Creating, editing
 // and viewing a case are the shared record screens of records.js, with these panels added
-// (and those of consent.js, referrals.js and transfers.js).
+// (and those of consent.js, matching.js, referrals.js and transfers.js); a new case is checked
+// for duplicates before it is saved (matching.js).
 import { h, clear } from './dom.js';
 import { t, lang, fmtDateTime, fmtDate } from './i18n.js';
 import { get, post } from './api.js';
@@ -12,11 +13,12 @@ import {
 } from './ui.js';
 import { loadSchema } from './schema.js';
 import { todayISO } from './formdata.js';
-import { childName, recordForm, recordView } from './records.js';
+import { childName, recordForm, recordView, mayBrowse } from './records.js';
 import { stageBadge } from './workflow.js';
 import { consentPanel } from './consent.js';
 import { referralsPanel } from './referrals.js';
 import { transferPanel } from './transfers.js';
+import { duplicateCheck, caseTracingPanel } from './matching.js';
 import { person, userLabel, caseUsers } from './people.js';
 
 const STATUS = ['open', 'closed'];
@@ -130,12 +132,14 @@ export async function caseSearch(el) {
 
 /* ---------- create, edit, view: the shared record screens ---------- */
 
-export const caseForm = (el, query, id) => recordForm(el, query, 'case', id);
+// A new case is first checked against those registered (the duplicate warning, matching.js).
+export const caseForm = (el, query, id) => recordForm(el, query, 'case', id, { beforeCreate: duplicateCheck });
 
 export const caseView = (el, query, id) => recordView(el, query, 'case', id, {
   load: (cid, headers) => get(`/api/v1/cases/${cid}/notes`, { headers }),
   panels: async (c, notes) => [
-    ...await Promise.all([consentPanel(c), loadSchema('case').then((schema) => referralsPanel(c, schema)), transferPanel(c)]),
+    ...await Promise.all([consentPanel(c), mayBrowse('tracing_request') ? caseTracingPanel(c) : null,
+      loadSchema('case').then((schema) => referralsPanel(c, schema)), transferPanel(c)]),
     c.access && c.access.can_assign ? await assignPanel(c) : null,
     notesPanel(c, notes.status === 'fulfilled' ? notes.value.json.items || [] : null, notes.reason),
   ].filter(Boolean),

@@ -1,7 +1,8 @@
 // records.js: the screens every record type shares — list, create/edit with its forms (PATCH of
 // what changed with If-Match; 412 and 422 handled), and the view: forms read back, workflow,
 // record details, change history, and an administrator's break-glass reason. TYPES makes them
-// a case's, a family's or an incident's; cases.js adds caseload, search, notes and assignment.
+// a case's, a family's, an incident's or a tracing request's; cases.js adds caseload, search,
+// notes and assignment.
 import { h, add } from './dom.js';
 import { t, tOr, fmtDateTime, fmtList } from './i18n.js';
 import { get, post, patch, ifMatch } from './api.js';
@@ -53,7 +54,27 @@ const TYPES = {
     list: () => t('incident.list'), new: () => t('incident.new_title'), editTitle: (id) => t('incident.edit_title', { id }),
     edit: () => t('incident.edit'), save: () => t('incident.save'), saved: (id) => t('incident.saved', { id }),
   },
+  tracing_request: {
+    api: '/api/v1/tracing_requests', hash: '#/tracing_requests',
+    readers: ['supervisor', 'caseworker'], creators: ['supervisor', 'caseworker'],
+    name: (r) => (r.data && r.data.inq_name) || t('tracing.no_name'),
+    // The list's summary holds each child sought, reduced to their names.
+    columns: [[() => t('tracing.sought'), (x) => sought(x.data)]],
+    list: () => t('tracing.list'), new: () => t('tracing.new_title'), editTitle: (id) => t('tracing.edit_title', { id }),
+    edit: () => t('tracing.edit'), save: () => t('tracing.save'), saved: (id) => t('tracing.saved', { id }),
+  },
 };
+
+// The children a tracing request seeks, each name in its own bidi isolate (one may be in
+// Arabic, the next in Latin letters), or a dash.
+function sought(d) {
+  const rows = (d && Array.isArray(d.tr_children)) ? d.tr_children : [];
+  if (!rows.length) return '—';
+  const names = rows.map((c) => [c.name_first, c.name_last].filter(Boolean).join(' ') || t('tracing.unnamed'));
+  // The list's words (", " and " and ") in the page's language, around isolated names.
+  const marks = names.map((_, i) => `\u0000${i}\u0000`);
+  return fmtList(marks).split(/\u0000(\d+)\u0000/).map((part, i) => (i % 2 ? h('bdi', null, names[Number(part)]) : part));
+}
 
 export const mayBrowse = (type) => (TYPES[type].readers || []).includes(role());
 const mayCreate = (type) => (TYPES[type].mayCreate ? TYPES[type].mayCreate() : (TYPES[type].creators || []).includes(role()));
@@ -61,7 +82,7 @@ const mayCreate = (type) => (TYPES[type].mayCreate ? TYPES[type].mayCreate() : (
 // Text in its own bidi isolate (names may be in another script than the page), or a dash.
 const iso = (text) => (text ? h('bdi', null, text) : '—');
 
-/* ---------- list (families, incidents) ---------- */
+/* ---------- list (families, incidents, tracing requests) ---------- */
 
 export async function recordList(el, query, type) {
   const T = TYPES[type];
@@ -74,6 +95,7 @@ export async function recordList(el, query, type) {
     items.length ? table(T.list(), [
       [t('record.record'), (x) => h('a', { href: `${T.hash}/${x.id}`, class: 'case-link' },
         h('span', { class: 'display-id' }, x.display_id), ' ', h('bdi', null, T.name(x, schema)))],
+      ...(T.columns || []).map(([label, cell]) => [label(), cell]),
       [t('workflow.stage'), (x) => stageBadge(schema, x.stage)],
       [t('case.owner'), (x) => iso(person(x.owner))],
       [t('case.updated'), (x) => fmtDateTime(x.updated_at)],
@@ -94,7 +116,9 @@ function hiddenNotice(schema, rec) {
     : t('record.hidden_some', { n: names.length }));
 }
 
-export async function recordForm(el, query, type, id) {
+// extra.beforeCreate({data, form, saveAnyway}) -> Promise<boolean>: asked before a new record
+// is saved (the duplicate warning of a case); false holds the save until saveAnyway() is called.
+export async function recordForm(el, query, type, id, extra = {}) {
   const T = TYPES[type];
   const [rec, schema] = await Promise.all([
     id ? get(`${T.api}/${id}`, { headers: caseHeaders(id) }).then((r) => r.json) : null, loadSchema(type)]);
@@ -111,10 +135,15 @@ export async function recordForm(el, query, type, id) {
       h('button', { type: 'submit', class: 'btn' }, T.save()),
       h('a', { href: back, class: 'btn btn-secondary' }, t('common.cancel'))));
 
+  let anyway = false; // the person chose to save despite what beforeCreate showed
   onSubmit(form, async () => {
     clearErrors(form);
     if (!editor.check(form)) return;
     const data = editor.patch();
+    const skip = anyway;
+    anyway = false;
+    if (!rec && extra.beforeCreate && !skip
+      && !(await extra.beforeCreate({ data, form, saveAnyway: () => { anyway = true; form.requestSubmit(); } }))) return;
     try {
       let saved;
       if (!rec) {
@@ -231,6 +260,7 @@ function linksPanel(schema, c) {
 const RECORD_FIELDS = {
   stage: () => t('workflow.stage'), owner: () => t('case.owner'), assigned: () => t('case.assigned'),
   consents: () => t('consent.title'), referrals: () => t('referral.title'), transfers: () => t('transfer.title'),
+  tracing_match: () => t('match.history_field'),
 };
 // A consent, referral or transfer history row holds {decision, purposes, withdrawn} or
 // {service, status} or {status}: in words.
@@ -267,6 +297,10 @@ async function historyPanel(schema, rec, items, err) {
   const value = (name, v) => {
     if (name === 'stage') return schema.stage(v).label;
     if (['consents', 'referrals', 'transfers'].includes(name)) return v && typeof v === 'object' ? eventText(name, v) : '—';
+    // A decision on a match with a tracing request ({status}); the list may not carry it.
+    if (name === 'tracing_match') {
+      return v && v.status ? tOr(`match.decision.${v.status}`, v.status) : t('match.history_decided');
+    }
     if ((v === null || v === undefined) && restricted.has(name)) return t('history.restricted');
     const f = schema.field(name);
     if (f && f.type === 'subform' && Array.isArray(v)) return t('history.entries', { n: v.length });

@@ -13,7 +13,7 @@ const SHOWN = 5; // a longer list folds, so the caseload below stays within reac
 const PER = 100; // the API's largest page
 const MAX_PAGES = 2; // of tasks due soon; a longer list says there are more
 const DAY = 86400e3;
-const ROUTE = { case: 'cases', family: 'families', incident: 'incidents' }; // record type -> its screens
+const ROUTE = { case: 'cases', family: 'families', incident: 'incidents', tracing_request: 'tracing_requests' }; // record type -> its screens
 
 export const seesTasks = () => state.user && ['caseworker', 'supervisor'].includes(state.user.role);
 

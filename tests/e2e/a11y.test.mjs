@@ -1,7 +1,8 @@
 // Browser tests: axe-core finds no serious or critical accessibility violations on the main
-// screens (sign-in, caseload, case form, case view, search, families, incidents, admin users and
-// agencies; forms.test.mjs checks the form editor in French and Arabic on a phone), and the
-// page has the landmarks, skip link and live region a keyboard or screen-reader user relies on.
+// screens (sign-in, caseload, case form, case view, search, families, incidents, tracing
+// requests, admin users and agencies; forms.test.mjs checks the form editor in French and Arabic
+// on a phone), and the page has the landmarks, skip link and live region a keyboard or
+// screen-reader user relies on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHaven, signIn } from '../lib/haven.mjs';
@@ -49,6 +50,7 @@ test('caseworker screens have no serious axe findings', async () => {
     ['change password', '/#/account/password'], ['tokens', '/#/account/tokens'],
     ['families', '/#/families'], ['new family form', '/#/families/new'],
     ['incidents', '/#/incidents'], ['new incident form', '/#/incidents/new'],
+    ['tracing requests', '/#/tracing_requests'], ['new tracing request form', '/#/tracing_requests/new'],
   ]) {
     await page.goto(`${srv.url}${path}`);
     await settled(page);

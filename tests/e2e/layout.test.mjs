@@ -74,6 +74,8 @@ const screens = () => [
   ['family-form', '/#/families/new'],
   ['incidents', '/#/incidents'],
   ['incident-form', '/#/incidents/new'],
+  ['tracing-requests', '/#/tracing_requests'],
+  ['tracing-form', '/#/tracing_requests/new'],
   ['referrals', '/#/referrals'],
   ['services', '/#/services'],
   ['password', '/#/account/password'],
