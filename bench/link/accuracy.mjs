@@ -29,7 +29,7 @@ const SETS = [
   { name: 'historical_25k_dev', file: 'splink_datasets/historical_25k_dev.csv', config: 'historical.json', id: 'unique_id', truth: (r) => r.cluster, blank: ['cluster'] },
 ];
 if (opt('--persons')) {
-  SETS.push({ name: 'persons', file: opt('--persons'), config: 'persons.json', id: 'id', truth: (r) => r.cluster, blank: ['cluster'] });
+  SETS.push({ name: 'persons', file: opt('--persons'), config: '../../config/link/haven.json', id: 'id', truth: (r) => r.cluster, blank: ['cluster'] });
 }
 
 // True pairs: within each cluster, or across the two inputs when linking.

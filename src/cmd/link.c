@@ -218,8 +218,9 @@ static int write_model(const char *path, const struct lk_spec *sp, size_t record
 		json_array_append_new(cmps, json_pack("{s:s, s:s, s:o}", "name", cmp->name, "column",
 						      sp->col[cmp->col].name, "levels", levels));
 	}
-	json_t *model = json_pack("{s:f, s:f, s:I, s:o}", "lambda", sp->lambda, "prior_weight",
-				  log2(sp->lambda / (1 - sp->lambda)), "records", (json_int_t)records, "comparisons", cmps);
+	json_t *model = json_pack("{s:f, s:f, s:I, s:f, s:o}", "lambda", sp->lambda, "prior_weight",
+				  log2(sp->lambda / (1 - sp->lambda)), "records", (json_int_t)records, "tf_prior",
+				  lk_tf_prior(records), "comparisons", cmps);
 	int rc = json_dump_file(model, path, JSON_INDENT(1)) ? cmd_fail("%s: cannot write", path) : 0;
 	json_decref(model);
 	return rc;

@@ -381,9 +381,16 @@ long lk_data_add_query(struct lk_data *d, const char *id, const char *const *fie
 
 /* A register of fifty children where three share a surname says little about how common the
  * surname is. Shares are shrunk toward the model's average (the u of the exact level the
- * adjustment is against), as if TF_PRIOR more records had the average share: for a large
- * register this changes nothing, for a small one it keeps noise from weighing. */
+ * adjustment is against), as if K more records had the average share, where K is about
+ * TF_PRIOR for a register of a few hundred and fades as it grows (K = TF_PRIOR² / (n +
+ * TF_PRIOR): one record at a million), so a large register weighs its own shares, as Splink's
+ * do. lk_tf_prior gives K. */
 #define TF_PRIOR 1000.0
+
+double lk_tf_prior(size_t records)
+{
+	return TF_PRIOR * TF_PRIOR / ((double)records + TF_PRIOR);
+}
 
 void lk_data_shrink_tf(struct lk_data *d, const struct lk_spec *sp)
 {
@@ -394,8 +401,9 @@ void lk_data_shrink_tf(struct lk_data *d, const struct lk_spec *sp)
 				u = sp->cmp[k].lev[sp->cmp[k].tf_ref].u;
 		if (!d->logtf[c] || !(u > 0))
 			continue;
+		double k = lk_tf_prior(d->n);
 		for (uint32_t v = 1; v < d->ncounted; v++)
-			d->logtf[c][v] = (float)log2((d->count[c][v] + TF_PRIOR * u) / (d->nonnull[c] + TF_PRIOR));
+			d->logtf[c][v] = (float)log2((d->count[c][v] + k * u) / (d->nonnull[c] + k));
 	}
 }
 

@@ -157,6 +157,8 @@ static inline const char *lk_id(const struct lk_data *d, size_t r) { return inte
 /* After training or loading a model, before scoring: term frequencies shrunk toward the
  * model's average share, so a small register's chance repeats do not weigh (data.c). */
 void lk_data_shrink_tf(struct lk_data *d, const struct lk_spec *sp);
+/* How many records' worth of the average share is added for a register of that many. */
+double lk_tf_prior(size_t records);
 /* Takes m, u and λ trained before (the JSON haven link --model writes) instead of training:
  * for data too small to train on. λ is rescaled from the records the model was trained on to
  * records. 0, or -1 with why when it does not fit the config. */
