@@ -59,6 +59,8 @@ static struct matcher {
 	struct row *row;
 	size_t nrow, cap;
 	int64_t stamp;        /* of the records the data was built from */
+	size_t trained_rows;  /* rows of the last training here (0: the shipped model is in use) */
+	double trained_lambda;
 	int col[NSOURCES];    /* spec column of each source */
 } M = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -216,8 +218,19 @@ static int build(struct store *st, int64_t stamp, struct buf *why)
 	lk_data_finish(&M.d, -1);
 	struct buf report = BUF_INIT;
 	const struct asset *model = asset_find("config/link/haven_model.json");
-	int rc = M.d.n >= TRAIN_MIN ? lk_train(&M.sp, &M.d, 1, &report, why) : -1;
+	/* Training takes seconds at this size: again only when the register has grown or shrunk by
+	 * a fifth since; in between, the trained m and u serve and the prior follows the size. */
+	int rc = -1;
+	size_t n = M.d.n;
+	if (n >= TRAIN_MIN && M.trained_rows && n * 5 < M.trained_rows * 6 && n * 5 > M.trained_rows * 4) {
+		M.sp.lambda = fmin(0.5, M.trained_lambda * (double)M.trained_rows / (double)n);
+		rc = 0;
+	} else if (n >= TRAIN_MIN && !(rc = lk_train(&M.sp, &M.d, 1, &report, why))) {
+		M.trained_rows = n;
+		M.trained_lambda = M.sp.lambda;
+	}
 	if (rc && model) { /* too few to train on, or training failed (said in the log) */
+		M.trained_rows = 0;
 		if (why->len)
 			log_event(LOG_WARN, "match", "training: %s; using the shipped model", why->p);
 		buf_reset(why);

@@ -214,3 +214,63 @@ void record_derive(struct record *rec, const json_t *doc, int name_hidden)
 	rec->data = json_dumps(doc, JSON_COMPACT);
 	snprintf(rec->risk_level, sizeof rec->risk_level, "%s", risk ? risk : "");
 }
+
+static int blank(const json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && !json_string_length(v)) ||
+	       (json_is_array(v) && !json_array_size(v));
+}
+
+static int rows_of_objects(const json_t *v)
+{
+	size_t i;
+	const json_t *it;
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, it) if (!json_is_object(it)) return 0;
+	return 1;
+}
+
+static int holds_row(const json_t *rows, const json_t *row)
+{
+	size_t i;
+	const json_t *it;
+	json_array_foreach(rows, i, it) if (json_equal(it, row)) return 1;
+	return 0;
+}
+
+void record_merge(const json_t *kept, const json_t *other, const char *const *skip, json_t **set, json_t **before,
+		  json_t **conflicts)
+{
+	*set = json_object();
+	*before = json_object();
+	*conflicts = json_object();
+	const char *key;
+	json_t *ov;
+	json_object_foreach((json_t *)other, key, ov) {
+		int skipped = 0;
+		for (const char *const *s = skip; s && *s && !skipped; s++)
+			skipped = !strcmp(*s, key);
+		const json_t *kv = json_object_get(kept, key);
+		if (skipped || blank(ov) || json_equal(kv, ov))
+			continue;
+		json_t *to = NULL;
+		if (blank(kv)) {
+			to = json_deep_copy(ov);
+		} else if (rows_of_objects(kv) && rows_of_objects(ov)) {
+			size_t i;
+			json_t *row;
+			to = json_deep_copy(kv);
+			json_array_foreach(ov, i, row) {
+				if (!holds_row(to, row))
+					json_array_append_new(to, json_deep_copy(row));
+			}
+		}
+		if (to) {
+			json_object_set_new(*set, key, to);
+			json_object_set_new(*before, key, kv ? json_deep_copy(kv) : json_null());
+		} else {
+			json_object_set_new(*conflicts, key, json_deep_copy(ov));
+		}
+	}
+}

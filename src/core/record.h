@@ -24,4 +24,12 @@ int record_search_key(const json_t *doc, const char *display_id, struct buf *key
 struct record;
 void record_derive(struct record *rec, const json_t *doc, int name_hidden);
 
+/* Merging case other into case kept (two records of one child): each field kept lacks (absent,
+ * null, "" or an empty list) takes other's value; a list of rows (a subform) gains other's rows
+ * it does not already hold; any other difference is a conflict, and kept's value stays. Fields
+ * in skip (derived ones) are left alone. *set gets the values to write into kept, *before what
+ * those fields held (null: absent), *conflicts other's values that were not taken. */
+void record_merge(const json_t *kept, const json_t *other, const char *const *skip, json_t **set, json_t **before,
+		  json_t **conflicts);
+
 #endif

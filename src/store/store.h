@@ -252,6 +252,18 @@ struct tracing_match {
 	int64_t decided_at;
 };
 
+/* A merge of case merged_id into kept_id (see 0006_matching.sql); JSON texts owned. */
+struct merge {
+	char id[ID_LEN];
+	char kept_id[ID_LEN], merged_id[ID_LEN];
+	char *set_values, *before_values, *conflicts;
+	int64_t kept_version;
+	char merged_by[ID_LEN];
+	int64_t merged_at;
+	char undone_by[ID_LEN];
+	int64_t undone_at;
+};
+
 /* A service of the directory; languages and data are JSON text (owned). */
 struct service {
 	char id[ID_LEN];
@@ -402,6 +414,10 @@ int store_tracing_match_put(struct store *st, const struct tracing_match *m);
 int store_tracing_match_list(struct store *st, const char *request_id, const char *case_id, struct tracing_match **out,
 			     size_t *n);
 void tracing_match_list_free(struct tracing_match *m, size_t n);
+int store_merge_insert(struct store *st, const struct merge *m);
+int store_merge_get(struct store *st, const char *id, struct merge *out);
+int store_merge_undone(struct store *st, const char *id, const char *user_id, int64_t at);
+void merge_release(struct merge *m);
 /* A number that changes whenever a record of type is created, changed or deleted. */
 int store_record_stamp(struct store *st, const char *type, int64_t *stamp);
 int store_record_query(struct store *st, const struct record_query *q, struct record_list *out);

@@ -976,6 +976,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM transfers WHERE record_id = ?1",
 		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
 		"DELETE FROM tracing_matches WHERE request_id = ?1 OR case_id = ?1",
+		"DELETE FROM merges WHERE kept_id = ?1 OR merged_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",
@@ -2631,4 +2632,65 @@ int store_tracing_match_list(struct store *st, const char *request_id, const cha
 					      : "SELECT " TMATCH_COLS " FROM tracing_matches WHERE case_id = ?1 ORDER BY decided_at");
 	bt(s, 1, request_id ? request_id : case_id);
 	return collect(st, s, (void **)out, n, sizeof **out, tmatch_row, tmatch_list_free_v, "tracing match list");
+}
+
+/* ---- merges of two cases ----------------------------------------------------------------- */
+
+#define MERGE_COLS "id, kept_id, merged_id, set_values, before_values, conflicts, kept_version, merged_by, merged_at," \
+		   " undone_by, undone_at"
+
+int store_merge_insert(struct store *st, const struct merge *m)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO merges(" MERGE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '', 0)");
+	bt(s, 1, m->id);
+	bt(s, 2, m->kept_id);
+	bt(s, 3, m->merged_id);
+	bt(s, 4, m->set_values);
+	bt(s, 5, m->before_values);
+	bt(s, 6, m->conflicts);
+	bi(s, 7, m->kept_version);
+	bt(s, 8, m->merged_by);
+	bi(s, 9, m->merged_at);
+	return run(st, s, NULL, "merge");
+}
+
+int store_merge_get(struct store *st, const char *id, struct merge *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " MERGE_COLS " FROM merges WHERE id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		memset(out, 0, sizeof *out);
+		cpy(s, 0, out->id, sizeof out->id);
+		cpy(s, 1, out->kept_id, sizeof out->kept_id);
+		cpy(s, 2, out->merged_id, sizeof out->merged_id);
+		out->set_values = dup(s, 3);
+		out->before_values = dup(s, 4);
+		out->conflicts = dup(s, 5);
+		out->kept_version = ci(s, 6);
+		cpy(s, 7, out->merged_by, sizeof out->merged_by);
+		out->merged_at = ci(s, 8);
+		cpy(s, 9, out->undone_by, sizeof out->undone_by);
+		out->undone_at = ci(s, 10);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_merge_undone(struct store *st, const char *id, const char *user_id, int64_t at)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE merges SET undone_by = ?2, undone_at = ?3 WHERE id = ?1 AND undone_at = 0");
+	bt(s, 1, id);
+	bt(s, 2, user_id);
+	bi(s, 3, at);
+	int rc = run(st, s, NULL, "merge undo");
+	return rc ? rc : sqlite3_changes(st->db) ? 0 : -HV_ECONFLICT;
+}
+
+void merge_release(struct merge *m)
+{
+	free(m->set_values);
+	free(m->before_values);
+	free(m->conflicts);
+	m->set_values = m->before_values = m->conflicts = NULL;
 }

@@ -206,4 +206,60 @@ describe('duplicate detection and matching', { timeout: 120_000 }, () => {
       expectError(await cw.get(`/api/v1/cases/${kase.id}/matches`), 409, 'conflict');
     });
   });
+
+  describe('merging two records of one child', () => {
+    it('fills what the kept case lacks, keeps its own values, retires the other; undo puts both back', async () => {
+      const tag = uniqLetters(6);
+      const a = await createCase(sup, { name_first: 'Hawa', name_last: `Juma${tag}`, sex: 'female', age: 11,
+        fam_members: [{ name: 'Amina', relationship: 'mother' }] });
+      const b = await createCase(sup, { name_first: 'Hawa', name_last: `Juma${tag}`, sex: 'female', date_of_birth: '2015-02-03',
+        location_area: 'XD0101', languages: ['sw'], fam_members: [{ name: 'Amina', relationship: 'mother' },
+          { name: 'Said', relationship: 'father' }], risk_level: 'high' });
+      const kept = (await sup.get(`/api/v1/cases/${a.id}`)).json;
+      const r = await sup.post(`/api/v1/cases/${a.id}/merge`, { other_id: b.id }, { 'if-match': `"${kept.version}"` });
+      expectStatus(r, 200);
+      assert.ok(r.json.fields.includes('location_area') && r.json.fields.includes('fam_members'), JSON.stringify(r.json));
+      const after = (await sup.get(`/api/v1/cases/${a.id}`)).json;
+      assert.equal(after.data.location_area, 'XD0101');
+      assert.deepEqual(after.data.languages, ['sw']);
+      assert.equal(after.data.fam_members.length, 2, 'the rows of both, the shared one once');
+      assert.equal(after.data.name_first, 'Hawa');
+      expectError(await sup.get(`/api/v1/cases/${b.id}`), 404, 'not_found');
+      const history = JSON.stringify((await sup.get(`/api/v1/cases/${a.id}/history`)).json);
+      assert.ok(history.includes('merged_from') && history.includes('location_area'), 'each merged field has its history');
+      const { text } = await readAudit(admin, 'action=case.merge');
+      assert.ok(text.includes(a.id) && text.includes(b.id));
+      // Undo: the kept case as it was, the other back.
+      const u = await sup.post(`/api/v1/merges/${r.json.id}/undo`, {});
+      expectStatus(u, 200);
+      const back = (await sup.get(`/api/v1/cases/${a.id}`)).json;
+      assert.equal(back.data.location_area, undefined);
+      assert.equal(back.data.fam_members.length, 1);
+      expectStatus(await sup.get(`/api/v1/cases/${b.id}`), 200);
+      expectError(await sup.post(`/api/v1/merges/${r.json.id}/undo`, {}), 409, 'conflict');
+    });
+
+    it('a merge needs the current version, a supervisor of the cases and two different cases', async () => {
+      const tag = uniqLetters(6);
+      const a = await createCase(sup, { name_first: 'Neema', name_last: `Mollel${tag}`, sex: 'female' });
+      const b = await createCase(sup, { name_first: 'Neema', name_last: `Mollel${tag}`, sex: 'female', age: 7 });
+      const url = `/api/v1/cases/${a.id}/merge`;
+      expectError(await sup.post(url, { other_id: b.id }), 428);
+      expectError(await sup.post(url, { other_id: b.id }, { 'if-match': `"${a.version + 5}"` }), 412);
+      expectError(await sup.post(url, { other_id: a.id }, { 'if-match': `"${a.version}"` }), 422, 'validation_failed', 'other_id');
+      expectError(await sup.post(url, { other: b.id }, { 'if-match': `"${a.version}"` }), 422, 'validation_failed');
+      expectError(await sup.post(url, '{"other_id":', { 'if-match': `"${a.version}"`, 'content-type': 'application/json' }), 400);
+      const cwr = await cw.post(url, { other_id: b.id }, { 'if-match': `"${a.version}"` });
+      assert.ok([403, 404].includes(cwr.status), `a caseworker may not merge: ${show(cwr)}`);
+      const theirs = await createCase(other, { name_first: 'Neema', name_last: `Mollel${tag}` });
+      expectError(await sup.post(url, { other_id: theirs.id }, { 'if-match': `"${a.version}"` }), 404, 'not_found');
+      // Undo refused once the kept case has moved on.
+      const m = await sup.post(url, { other_id: b.id }, { 'if-match': `"${a.version}"` });
+      expectStatus(m, 200);
+      const now = (await sup.get(`/api/v1/cases/${a.id}`)).json;
+      expectStatus(await sup.patch(`/api/v1/cases/${a.id}`, { data: { risk_level: 'low' } }, { 'if-match': `"${now.version}"` }), 200);
+      expectError(await sup.post(`/api/v1/merges/${m.json.id}/undo`, {}), 409, 'conflict');
+      expectError(await sup.post('/api/v1/merges/00000000-0000-4000-8000-000000000000/undo', {}), 404, 'not_found');
+    });
+  });
 });

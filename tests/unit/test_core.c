@@ -181,6 +181,35 @@ static void record_search_key_folds_names(void)
 }
 
 /* Tasks that follow referral and transfer events: the shipped rules, and bad ones refused. */
+/* Two records of one child: what the kept record lacks comes from the other, its own values
+ * stay (the other's are conflicts), rows are united, derived fields are left alone. */
+static void record_merge_fills_and_unites(void)
+{
+	json_t *kept = json_loads("{\"name_first\":\"Hawa\",\"sex\":\"female\",\"languages\":[],\"notes\":\"\","
+				  "\"fam\":[{\"name\":\"Amina\"}],\"consent_for_tracing\":\"no\"}", 0, NULL);
+	json_t *other = json_loads("{\"name_first\":\"Hawaa\",\"sex\":\"female\",\"languages\":[\"sw\"],\"notes\":\"x\","
+				   "\"fam\":[{\"name\":\"Amina\"},{\"name\":\"Said\"}],\"place\":\"XD01\","
+				   "\"consent_for_tracing\":\"yes\",\"blank\":\"\"}", 0, NULL);
+	static const char *const skip[] = {"consent_for_tracing", NULL};
+	json_t *set, *before, *conflicts;
+	record_merge(kept, other, skip, &set, &before, &conflicts);
+	CHECK_STR(json_string_value(json_object_get(set, "place")), "XD01");
+	CHECK(json_is_null(json_object_get(before, "place")));
+	CHECK(json_array_size(json_object_get(set, "languages")) == 1);
+	CHECK_STR(json_string_value(json_object_get(set, "notes")), "x");
+	CHECK(json_array_size(json_object_get(set, "fam")) == 2);
+	CHECK(json_array_size(json_object_get(before, "fam")) == 1);
+	CHECK_STR(json_string_value(json_object_get(conflicts, "name_first")), "Hawaa");
+	CHECK(!json_object_get(set, "name_first") && !json_object_get(set, "sex") && !json_object_get(conflicts, "sex"));
+	CHECK(!json_object_get(set, "consent_for_tracing") && !json_object_get(conflicts, "consent_for_tracing"));
+	CHECK(!json_object_get(set, "blank"));
+	json_decref(set);
+	json_decref(before);
+	json_decref(conflicts);
+	json_decref(kept);
+	json_decref(other);
+}
+
 static void event_task_rules(void)
 {
 	const struct asset *a = asset_find("config/workflows/case.json");
@@ -219,7 +248,7 @@ static void event_task_rules(void)
 	json_decref(def);
 }
 
-SUITE(record) = {TEST_ROW(event_task_rules), TEST_ROW(shipped_forms_check_case_writes), TEST_ROW(record_merge_patch_and_age),
+SUITE(record) = {TEST_ROW(record_merge_fills_and_unites), TEST_ROW(event_task_rules), TEST_ROW(shipped_forms_check_case_writes), TEST_ROW(record_merge_patch_and_age),
 		 TEST_ROW(record_search_key_folds_names), {0}};
 
 static void perm_table(void)

@@ -15,3 +15,23 @@ CREATE TABLE tracing_matches (
   UNIQUE (request_id, child, case_id)
 );
 CREATE INDEX tracing_matches_case ON tracing_matches(case_id);
+
+-- Two cases found to be one child: merged_id's values went into kept_id, and merged_id was
+-- retired (deleted, its own history and notes kept). set_values holds what the merge wrote into
+-- the kept case, before_values what those fields held, so the merge can be undone while the
+-- kept case has not changed since (kept_version is its version after the merge).
+CREATE TABLE merges (
+  id TEXT PRIMARY KEY,
+  kept_id TEXT NOT NULL REFERENCES records(id),
+  merged_id TEXT NOT NULL REFERENCES records(id),
+  set_values TEXT NOT NULL,
+  before_values TEXT NOT NULL,
+  conflicts TEXT NOT NULL,
+  kept_version INTEGER NOT NULL,
+  merged_by TEXT NOT NULL REFERENCES users(id),
+  merged_at INTEGER NOT NULL,
+  undone_by TEXT NOT NULL DEFAULT '',
+  undone_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX merges_kept ON merges(kept_id);
+CREATE INDEX merges_merged ON merges(merged_id);
