@@ -52,7 +52,7 @@ export function levelText(level) {
   const simple = {
     exact: 'exact', missing: 'missing', else: 'else', nickname: 'nickname', phonetic: 'phonetic', skeleton: 'skeleton',
     'same consonants (any script)': 'skeleton', day_month_swapped: 'day_month', 'one digit off or two swapped': 'typo',
-    'same region': 'region',
+    'same region': 'region', 'the same year': 'same_year',
   };
   if (simple[l]) return t(`match.level.${simple[l]}`);
   if (/^swapped/.test(l)) return t('match.level.swapped');
@@ -64,7 +64,7 @@ export function levelText(level) {
   }
   const num = (n) => new Intl.NumberFormat(lang()).format(Number(n));
   m = l.match(/^years <= (\d+)$/);
-  if (m) return m[1] === '1' ? t('match.level.year') : t('match.level.years', { n: num(m[1]) });
+  if (m) return m[1] === '0' ? t('match.level.same_year') : m[1] === '1' ? t('match.level.year') : t('match.level.years', { n: num(m[1]) });
   m = l.match(/^days <= (\d+)$/);
   if (m) return t('match.level.days', { n: num(m[1]) });
   return l;
