@@ -151,6 +151,18 @@ static int demo_consent(unsigned i, const struct record *rec, json_t *doc, struc
 	return 1;
 }
 
+/* A seeded record's first history row and its audit entry, as the API writes them. */
+static int demo_created(struct store *st, const struct record *rec, const char *owner, const char *action)
+{
+	struct audit_event ev = {.client = "cli", .action = action, .record_type = rec->type, .record_ids = rec->id};
+	struct audit_tx *tx = NULL;
+	int rc = store_history_insert(st, rec->id, rec->created_at, owner, "create", "", NULL, NULL);
+	if (!rc)
+		rc = audit_append(st, &ev, &tx);
+	audit_tx_end(tx, 1);
+	return rc;
+}
+
 /* Every demo case passes the shipped forms, as a case entered through the API would. */
 static int seed_case(struct store *st, const struct schema *sc, unsigned i, const char *owner, const char *agency_id,
 		     const char *code)
@@ -192,13 +204,8 @@ static int seed_case(struct store *st, const struct schema *sc, unsigned i, cons
 		rc = store_consent_insert(st, &consent);
 	if (!rc)
 		rc = seed_tasks(st, schema_workflow(sc, "case"), &rec);
-	struct audit_event ev = {.client = "cli", .action = "case.create", .record_type = "case", .record_ids = rec.id};
-	struct audit_tx *tx = NULL;
 	if (!rc)
-		rc = store_history_insert(st, rec.id, rec.created_at, owner, "create", "", NULL, NULL);
-	if (!rc)
-		rc = audit_append(st, &ev, &tx);
-	audit_tx_end(tx, 1);
+		rc = demo_created(st, &rec, owner, "case.create");
 	record_release(&rec);
 	json_decref(doc);
 	json_decref(view);
@@ -275,14 +282,8 @@ static int seed_tracing(struct store *st, const struct schema *sc, unsigned i, c
 		rc = store_record_insert(st, &rec, NULL);
 	if (!rc && schema_workflow(sc, "tracing_request"))
 		rc = seed_tasks(st, schema_workflow(sc, "tracing_request"), &rec);
-	struct audit_event ev = {.client = "cli", .action = "tracing_request.create", .record_type = "tracing_request",
-				 .record_ids = rec.id};
-	struct audit_tx *tx = NULL;
 	if (!rc)
-		rc = store_history_insert(st, rec.id, rec.created_at, owner, "create", "", NULL, NULL);
-	if (!rc)
-		rc = audit_append(st, &ev, &tx);
-	audit_tx_end(tx, 1);
+		rc = demo_created(st, &rec, owner, "tracing_request.create");
 	record_release(&rec);
 	json_decref(doc);
 	json_decref(view);
