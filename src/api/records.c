@@ -959,7 +959,8 @@ int api_cases_history(struct req *r)
 		return api_fail(r, HV_EIO, NULL, "storage error");
 	}
 	/* Rows about the record itself rather than a form field. */
-	static const char *const own[] = {"stage", "owner", "assigned", "consents", "referrals", "transfers", "tracing_match", NULL};
+	static const char *const own[] = {"stage",     "owner",         "assigned",    "consents",    "referrals",
+					  "transfers", "tracing_match", "merged_from", "merged_into", NULL};
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		/* A field the role may not read (or one removed from the forms, which nobody reads)

@@ -227,6 +227,7 @@ describe('duplicate detection and matching', { timeout: 120_000 }, () => {
       expectError(await sup.get(`/api/v1/cases/${b.id}`), 404, 'not_found');
       const history = JSON.stringify((await sup.get(`/api/v1/cases/${a.id}/history`)).json);
       assert.ok(history.includes('merged_from') && history.includes('location_area'), 'each merged field has its history');
+      assert.ok(history.includes(b.display_id), 'the history names the case merged in');
       const { text } = await readAudit(admin, 'action=case.merge');
       assert.ok(text.includes(a.id) && text.includes(b.id));
       // Undo: the kept case as it was, the other back.
