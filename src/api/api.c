@@ -131,6 +131,8 @@ static const struct route {
 	{"POST", "/api/v1/tracing_requests/*/matches", api_tracing_match_decide, 0, "tracing_request"},
 	{"POST", "/api/v1/cases/*/merge", api_cases_merge, 0, NULL},
 	{"POST", "/api/v1/merges/*/undo", api_merges_undo, 0, NULL},
+	{"GET", "/api/v1/duplicates", api_duplicates_list, 0, NULL},
+	{"PATCH", "/api/v1/duplicates/*", api_duplicates_patch, 0, NULL},
 	{"GET", "/api/v1/tasks", api_tasks_list, 0, NULL},
 	{"PATCH", "/api/v1/tasks/*", api_tasks_patch, 0, NULL},
 	{"GET", "/api/v1/forms", api_forms_list, 0, NULL},

@@ -125,7 +125,7 @@ void api_audit_read(struct req *r, const char *action, const char *type, const c
 	X(referrals_create) X(case_referrals) X(referrals_list) X(referrals_get) X(referrals_patch)          \
 	X(transfers_create) X(transfers_request) X(transfers_list) X(transfers_get) X(transfers_patch)       \
 	X(cases_duplicates) X(case_matches) X(tracing_matches) X(tracing_match_decide)      \
-	X(cases_merge) X(merges_undo)
+	X(cases_merge) X(merges_undo) X(duplicates_list) X(duplicates_patch)
 #define API_DECL(name) int api_##name(struct req *r);
 API_HANDLERS(API_DECL)
 #undef API_DECL

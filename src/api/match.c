@@ -8,6 +8,7 @@
  * it says that a child is on record. */
 #include "api.h"
 #include "records.h"
+#include "match.h"
 #include "base/alloc.h"
 #include "base/asset.h"
 #include "base/clock.h"
@@ -697,5 +698,131 @@ int api_tracing_match_decide(struct req *r)
 	record_release(&req);
 	record_release(&cs);
 	json_decref(b);
+	return rc;
+}
+
+int match_dedup_cases(struct store *st, double threshold, int threads,
+		      int (*fn)(const char *a_id, const char *b_id, double p, void *ctx), void *ctx, struct buf *why)
+{
+	int64_t a, b;
+	int rc = -1;
+	pthread_mutex_lock(&M.lock);
+	if (store_record_stamp(st, "case", &a) || store_record_stamp(st, "tracing_request", &b))
+		buf_adds(why, "cannot read the records");
+	else if ((M.ready || !setup(why)) && (M.built && M.stamp == a * 31 + b ? 0 : build(st, a * 31 + b, why)) == 0)
+		rc = 0;
+	if (!rc) {
+		struct lk_result res;
+		lk_predict(&M.sp, &M.d, 0, threshold, threads, &res);
+		for (size_t k = 0; !rc && k < res.n; k++) {
+			const struct row *x = &M.row[res.pair[k].l], *y = &M.row[res.pair[k].r];
+			if (x->kind != ROW_CASE || y->kind != ROW_CASE)
+				continue;
+			int first = strcmp(x->id, y->id) < 0;
+			rc = fn(first ? x->id : y->id, first ? y->id : x->id, res.pair[k].p, ctx);
+		}
+		lk_result_free(&res);
+	}
+	pthread_mutex_unlock(&M.lock);
+	return rc;
+}
+
+/* ---- the duplicate review queue ---------------------------------------------------------- */
+
+static json_t *dup_json(struct req *r, const struct dup_pair *p, const struct record *a, const struct record *b)
+{
+	json_t *side[2];
+	const struct record *recs[2] = {a, b};
+	for (int k = 0; k < 2; k++) {
+		json_t *doc = json_loads(recs[k]->data, 0, NULL);
+		side[k] = json_pack("{s:s, s:s, s:o}", "id", recs[k]->id, "display_id", recs[k]->display_id, "agency",
+				    api_agencyref(r, recs[k]->agency_id));
+		if (!recs[k]->name_hidden || names_readable(r, "case", doc))
+			json_object_set_new(side[k], "name", json_pack("{s:s?, s:s?}", "first", json_get_str(doc, "name_first"),
+									"last", json_get_str(doc, "name_last")));
+		json_decref(doc);
+	}
+	return json_pack("{s:s, s:f, s:s, s:o, s:o, s:o}", "id", p->id, "probability", round(p->probability * 1e4) / 1e4,
+			 "status", p->status, "found_at", api_time(p->found_at), "a", side[0], "b", side[1]);
+}
+
+/* Both cases of a pair, when the user may merge both (the queue is for those who decide). */
+static int dup_cases(struct req *r, const struct dup_pair *p, struct record *a, struct record *b)
+{
+	const char *saved = r->rtype;
+	r->rtype = "case";
+	int ok = !store_record_get(r->st, p->a_id, a) && !store_record_get(r->st, p->b_id, b) && !a->deleted &&
+		 !b->deleted && records_may(r, "merge", a) && records_may(r, "merge", b);
+	r->rtype = saved;
+	return ok;
+}
+
+/* GET /api/v1/duplicates: the open pairs the user may decide on, likeliest first (at most 200). */
+int api_duplicates_list(struct req *r)
+{
+	if (!perm_allows(&r->user, "case.merge"))
+		return api_fail(r, HV_EFORBID, NULL, "you may not merge cases");
+	struct dup_pair *p = NULL;
+	size_t n = 0;
+	if (store_dup_list(r->st, "open", &p, &n))
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	json_t *items = json_array();
+	struct buf ids = BUF_INIT;
+	for (size_t i = 0; i < n && json_array_size(items) < 200; i++) {
+		struct record a = {0}, b = {0};
+		if (dup_cases(r, &p[i], &a, &b)) {
+			json_array_append_new(items, dup_json(r, &p[i], &a, &b));
+			buf_addf(&ids, "%s%s,%s", ids.len ? "," : "", a.id, b.id);
+		}
+		record_release(&a);
+		record_release(&b);
+	}
+	free(p);
+	api_audit_read(r, "case.duplicates_list", "case", ids.len ? ids.p : NULL, NULL);
+	buf_release(&ids);
+	return api_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+/* PATCH /api/v1/duplicates/{id} {"status": "dismissed"}: two children after all. (A merge
+ * through POST /cases/{id}/merge closes its pair as merged.) */
+int api_duplicates_patch(struct req *r)
+{
+	struct dup_pair p;
+	struct record a = {0}, b = {0};
+	struct audit_tx *tx = NULL;
+	json_t *body = NULL;
+	const char *status;
+	static const char *const allowed[] = {"dismissed", NULL};
+	static const char *const keys[] = {"status", NULL};
+	char ids[2 * ID_LEN + 1];
+	int rc = store_dup_get(r->st, r->params[0], &p);
+	if (rc)
+		return api_fail(r, rc == -HV_ENOTFOUND ? HV_ENOTFOUND : HV_EIO, NULL,
+				rc == -HV_ENOTFOUND ? "no such pair" : "storage error");
+	if (!dup_cases(r, &p, &a, &b))
+		rc = api_fail(r, HV_ENOTFOUND, NULL, "no such pair");
+	if (!rc)
+		rc = api_body(r, &body);
+	if (!rc && json_only_keys(body, keys, &r->err))
+		rc = api_fail(r, HV_EVALID, r->err.field.p, "unknown field");
+	if (!rc)
+		rc = api_enum_member(r, body, "status", allowed, &status);
+	if (!rc && strcmp(p.status, "open"))
+		rc = api_fail(r, HV_ECONFLICT, "status", "this pair has been decided already");
+	if (!rc)
+		rc = api_tx_begin(r);
+	if (!rc && store_dup_decide(r->st, a.id, b.id, status, r->user.id, clock_now()))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
+	snprintf(ids, sizeof ids, "%s,%s", a.id, b.id);
+	if (!rc)
+		rc = api_tx_audit(r, &tx, "case.duplicate_dismiss", "case", ids, NULL);
+	rc = api_tx_end(r, rc, tx);
+	if (!rc) {
+		snprintf(p.status, sizeof p.status, "%s", status);
+		rc = api_reply(r, 200, dup_json(r, &p, &a, &b));
+	}
+	json_decref(body);
+	record_release(&a);
+	record_release(&b);
 	return rc;
 }

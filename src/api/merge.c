@@ -104,6 +104,8 @@ int api_cases_merge(struct req *r)
 		if (store_merge_insert(r->st, &m))
 			rc = api_fail(r, HV_EIO, NULL, "storage error");
 	}
+	if (!rc && store_dup_decide(r->st, kept.id, other.id, "merged", r->user.id, m.merged_at))
+		rc = api_fail(r, HV_EIO, NULL, "storage error");
 	if (!rc)
 		rc = api_tx_audit(r, &tx, "case.merge", "case", ids, reason);
 	rc = api_tx_end(r, rc, tx);

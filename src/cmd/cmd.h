@@ -51,6 +51,7 @@ int config_sync(struct store *st, FILE *report, struct err *e);
 	X(purge, "erase a case completely")                                                          \
 	X(audit, "verify the audit trail")                                                             \
 	X(link, "find the same person in CSV files (record linkage)")                                 \
+	X(match, "queue the cases that are likely one child, for review")                           \
 	X(version, "print the version")
 #define CMD_DECL(name, help) int cmd_##name(int argc, char **argv);
 CMD_LIST(CMD_DECL)

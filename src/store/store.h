@@ -264,6 +264,17 @@ struct merge {
 	int64_t undone_at;
 };
 
+/* A pair of cases a batch run found likely to be one child (a_id < b_id), for review. */
+struct dup_pair {
+	char id[ID_LEN];
+	char a_id[ID_LEN], b_id[ID_LEN];
+	double probability;
+	int64_t found_at;
+	char status[12]; /* open, merged, dismissed */
+	char decided_by[ID_LEN];
+	int64_t decided_at;
+};
+
 /* A service of the directory; languages and data are JSON text (owned). */
 struct service {
 	char id[ID_LEN];
@@ -414,6 +425,14 @@ int store_tracing_match_put(struct store *st, const struct tracing_match *m);
 int store_tracing_match_list(struct store *st, const char *request_id, const char *case_id, struct tracing_match **out,
 			     size_t *n);
 void tracing_match_list_free(struct tracing_match *m, size_t n);
+/* Proposes a pair (a new id is taken from p->id); an open pair's probability is refreshed, a
+ * decided one left alone. */
+int store_dup_put(struct store *st, const struct dup_pair *p);
+int store_dup_list(struct store *st, const char *status, struct dup_pair **out, size_t *n);
+int store_dup_get(struct store *st, const char *id, struct dup_pair *out);
+/* Decides the open pair of the two cases (either order), if there is one. */
+int store_dup_decide(struct store *st, const char *a_id, const char *b_id, const char *status, const char *user_id,
+		     int64_t at);
 int store_merge_insert(struct store *st, const struct merge *m);
 int store_merge_get(struct store *st, const char *id, struct merge *out);
 int store_merge_undone(struct store *st, const char *id, const char *user_id, int64_t at);

@@ -977,6 +977,7 @@ int store_record_purge(struct store *st, const char *id)
 		"DELETE FROM record_links WHERE from_id = ?1 OR to_id = ?1",
 		"DELETE FROM tracing_matches WHERE request_id = ?1 OR case_id = ?1",
 		"DELETE FROM merges WHERE kept_id = ?1 OR merged_id = ?1",
+		"DELETE FROM duplicate_queue WHERE a_id = ?1 OR b_id = ?1",
 		"DELETE FROM approvals WHERE record_id = ?1",
 		"DELETE FROM history WHERE record_id = ?1",
 		"DELETE FROM notes WHERE record_id = ?1",
@@ -2693,4 +2694,73 @@ void merge_release(struct merge *m)
 	free(m->before_values);
 	free(m->conflicts);
 	m->set_values = m->before_values = m->conflicts = NULL;
+}
+
+/* ---- the duplicate review queue ---------------------------------------------------------- */
+
+#define DUP_COLS "id, a_id, b_id, probability, found_at, status, decided_by, decided_at"
+
+int store_dup_put(struct store *st, const struct dup_pair *p)
+{
+	sqlite3_stmt *s = stmt(st, "INSERT INTO duplicate_queue(id, a_id, b_id, probability, found_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+				   " ON CONFLICT(a_id, b_id) DO UPDATE SET probability = excluded.probability,"
+				   " found_at = excluded.found_at WHERE status = 'open'");
+	bt(s, 1, p->id);
+	bt(s, 2, p->a_id);
+	bt(s, 3, p->b_id);
+	sqlite3_bind_double(s, 4, p->probability);
+	bi(s, 5, p->found_at);
+	return run(st, s, NULL, "duplicate pair");
+}
+
+static void dup_row(sqlite3_stmt *s, void *v)
+{
+	struct dup_pair *p = v;
+	memset(p, 0, sizeof *p);
+	cpy(s, 0, p->id, sizeof p->id);
+	cpy(s, 1, p->a_id, sizeof p->a_id);
+	cpy(s, 2, p->b_id, sizeof p->b_id);
+	p->probability = sqlite3_column_double(s, 3);
+	p->found_at = ci(s, 4);
+	cpy(s, 5, p->status, sizeof p->status);
+	cpy(s, 6, p->decided_by, sizeof p->decided_by);
+	p->decided_at = ci(s, 7);
+}
+
+static void dup_list_free_v(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+}
+
+int store_dup_list(struct store *st, const char *status, struct dup_pair **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " DUP_COLS " FROM duplicate_queue WHERE status = ?1 ORDER BY probability DESC, id");
+	bt(s, 1, status);
+	return collect(st, s, (void **)out, n, sizeof **out, dup_row, dup_list_free_v, "duplicate list");
+}
+
+int store_dup_get(struct store *st, const char *id, struct dup_pair *out)
+{
+	sqlite3_stmt *s = stmt(st, "SELECT " DUP_COLS " FROM duplicate_queue WHERE id = ?1");
+	bt(s, 1, id);
+	int rc = one(st, s);
+	if (!rc) {
+		dup_row(s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_dup_decide(struct store *st, const char *a_id, const char *b_id, const char *status, const char *user_id,
+		     int64_t at)
+{
+	sqlite3_stmt *s = stmt(st, "UPDATE duplicate_queue SET status = ?3, decided_by = ?4, decided_at = ?5 WHERE status = 'open'"
+				   " AND ((a_id = ?1 AND b_id = ?2) OR (a_id = ?2 AND b_id = ?1))");
+	bt(s, 1, a_id);
+	bt(s, 2, b_id);
+	bt(s, 3, status);
+	bt(s, 4, user_id);
+	bi(s, 5, at);
+	return run(st, s, NULL, "duplicate decision");
 }

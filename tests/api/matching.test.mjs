@@ -3,7 +3,7 @@
 // whether a case is matched at all.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { signIn } from '../lib/haven.mjs';
+import { signIn, havenRun } from '../lib/haven.mjs';
 import { demoServer, expectStatus, expectError, createAgency, userClient, createCase, readAudit, uniqLetters, show } from './fixtures.mjs';
 
 describe('duplicate detection and matching', { timeout: 120_000 }, () => {
@@ -261,6 +261,51 @@ describe('duplicate detection and matching', { timeout: 120_000 }, () => {
       expectStatus(await sup.patch(`/api/v1/cases/${a.id}`, { data: { risk_level: 'low' } }, { 'if-match': `"${now.version}"` }), 200);
       expectError(await sup.post(`/api/v1/merges/${m.json.id}/undo`, {}), 409, 'conflict');
       expectError(await sup.post('/api/v1/merges/00000000-0000-4000-8000-000000000000/undo', {}), 404, 'not_found');
+    });
+  });
+
+  describe('the batch duplicate check and its review queue', () => {
+    it('queues likely pairs for supervisors, who dismiss or merge them; a decided pair stays decided', async () => {
+      const tag = uniqLetters(7);
+      const child = { name_first: 'Baraka', name_last: `Odhiambo${tag}`, sex: 'male', date_of_birth: '2013-05-20',
+        location_area: 'XD0101', fam_members: [{ name: 'Akinyi', relationship: 'mother' }] };
+      const a = await createCase(cw, child);
+      const b = await createCase(cw2, { ...child, name_first: 'Barakah' });
+      const c = await createCase(cw, { ...child, name_first: 'Zawadi', sex: 'female', name_last: `Wanjiru${tag}`,
+        date_of_birth: '2011-01-09', fam_members: [{ name: 'Njeri', relationship: 'mother' }] });
+      const d = await createCase(cw2, { ...child, name_first: 'Zawadi', sex: 'female', name_last: `Wanjiru${tag}`,
+        date_of_birth: '2011-01-09', fam_members: [{ name: 'Njeri', relationship: 'mother' }] });
+      const run = havenRun(['match', '--db', h.db, '--dedup']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /likely pairs/);
+      const pairOf = (items, x, y) => items.find((i) => [i.a.id, i.b.id].sort().join() === [x.id, y.id].sort().join());
+      let list = await sup.get('/api/v1/duplicates');
+      expectStatus(list, 200);
+      const ab = pairOf(list.json.items, a, b), cd = pairOf(list.json.items, c, d);
+      assert.ok(ab && cd, `both pairs are queued: ${JSON.stringify(list.json.items.map((i) => [i.a.display_id, i.b.display_id]))}`);
+      assert.ok(ab.probability >= 0.5);
+      assert.equal(ab.a.agency.code, 'DSS');
+      // Two children after all: dismissed, and not proposed again by the next run.
+      const dis = await sup.patch(`/api/v1/duplicates/${ab.id}`, { status: 'dismissed' });
+      expectStatus(dis, 200);
+      assert.equal(dis.json.status, 'dismissed');
+      expectError(await sup.patch(`/api/v1/duplicates/${ab.id}`, { status: 'dismissed' }), 409, 'conflict');
+      expectError(await sup.patch(`/api/v1/duplicates/${cd.id}`, { status: 'merged' }), 422, 'validation_failed', 'status');
+      expectError(await sup.patch(`/api/v1/duplicates/${cd.id}`, { status: 'dismissed', why: 1 }), 422, 'validation_failed');
+      expectError(await sup.patch('/api/v1/duplicates/00000000-0000-4000-8000-000000000000', { status: 'dismissed' }), 404);
+      assert.equal(havenRun(['match', '--db', h.db, '--dedup']).status, 0);
+      list = await sup.get('/api/v1/duplicates');
+      assert.ok(!pairOf(list.json.items, a, b), 'a dismissed pair is not proposed again');
+      // The same child: merged, and the pair leaves the queue.
+      const kept = (await sup.get(`/api/v1/cases/${c.id}`)).json;
+      expectStatus(await sup.post(`/api/v1/cases/${c.id}/merge`, { other_id: d.id }, { 'if-match': `"${kept.version}"` }), 200);
+      list = await sup.get('/api/v1/duplicates');
+      assert.ok(!pairOf(list.json.items, c, d), 'a merged pair leaves the queue');
+      // Only those who merge see the queue.
+      expectError(await cw.get('/api/v1/duplicates'), 403, 'forbidden');
+      expectError(await other.get('/api/v1/duplicates'), 403, 'forbidden');
+      const { text } = await readAudit(admin, 'action=case.duplicate_scan');
+      assert.ok(text.includes('case.duplicate_scan'), 'each batch run is audited');
     });
   });
 });

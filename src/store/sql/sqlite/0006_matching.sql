@@ -35,3 +35,19 @@ CREATE TABLE merges (
 );
 CREATE INDEX merges_kept ON merges(kept_id);
 CREATE INDEX merges_merged ON merges(merged_id);
+
+-- Pairs of cases that a batch run (haven match --dedup) found likely to be one child, for a
+-- supervisor to review: merged, or dismissed as two children. A dismissed pair is not
+-- proposed again; a later run only refreshes an open pair's probability.
+CREATE TABLE duplicate_queue (
+  id TEXT PRIMARY KEY,
+  a_id TEXT NOT NULL REFERENCES records(id),
+  b_id TEXT NOT NULL REFERENCES records(id),
+  probability REAL NOT NULL,
+  found_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (a_id, b_id)
+);
+CREATE INDEX duplicate_queue_status ON duplicate_queue(status, probability);
