@@ -17,6 +17,7 @@ import { screening, screenLink, mayScreen } from './screening.js';
 import { referralInbox, referralView, probeInbox } from './referrals.js';
 import { servicesScreen, serviceEdit } from './services.js';
 import { tracingRequestView, matchReview } from './matching.js';
+import { duplicateQueue, mayMerge } from './duplicates.js';
 
 const main = () => document.getElementById('main');
 const LANG_KEY = 'haven.lang'; // the interface language only; no case data is ever stored
@@ -57,6 +58,7 @@ const routes = [
   [/^\/screening$/, screening],
   [/^\/referrals$/, referralInbox],
   [new RegExp(`^/referrals/${UUID}$`), referralView],
+  [/^\/duplicates$/, duplicateQueue],
   [/^\/services$/, servicesScreen],
   [/^\/services\/new$/, (m, q) => serviceEdit(m, q, null)],
   [new RegExp(`^/services/${UUID}$`), serviceEdit],
@@ -139,6 +141,7 @@ function navLinks() {
     if (mayBrowse('family')) links.push(['#/families', t('nav.families')]);
     if (mayBrowse('incident')) links.push(['#/incidents', t('nav.incidents')]);
     if (mayBrowse('tracing_request')) links.push(['#/tracing_requests', t('nav.tracing_requests')]);
+    if (mayMerge()) links.push(['#/duplicates', t('nav.duplicates')]);
     if (state.receivesReferrals) links.push(['#/referrals', t('nav.referrals')]);
     links.push(['#/services', t('nav.services')]);
   }

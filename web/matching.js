@@ -79,7 +79,7 @@ function whyText(explanation) {
   return new Intl.ListFormat(lang(), { type: 'unit', style: 'long' }).format(items);
 }
 
-const nameOf = (x) => {
+export const nameOf = (x) => {
   const n = x.name ? [x.name.first, x.name.last].filter(Boolean).join(' ') : '';
   return n || (x.name ? t('case.no_name') : t('case.name_hidden'));
 };

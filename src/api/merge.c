@@ -171,6 +171,8 @@ int api_merges_undo(struct req *r)
 		rc = set_deleted(r, &other, 0, &kept, "unmerged_from");
 	if (!rc)
 		rc = records_event(r, kept.id, "merge_undo", "merged_from", ref(&other));
+	if (!rc && store_dup_decide(r->st, m.kept_id, m.merged_id, "open", "", 0))
+		rc = api_fail(r, HV_EIO, NULL, "storage error"); /* two records again: a person decides anew */
 	if (!rc && (rc = store_merge_undone(r->st, m.id, r->user.id, clock_now())))
 		rc = api_fail(r, rc == -HV_ECONFLICT ? HV_ECONFLICT : HV_EIO, NULL,
 			      rc == -HV_ECONFLICT ? "this merge has been undone already" : "storage error");

@@ -430,7 +430,8 @@ void tracing_match_list_free(struct tracing_match *m, size_t n);
 int store_dup_put(struct store *st, const struct dup_pair *p);
 int store_dup_list(struct store *st, const char *status, struct dup_pair **out, size_t *n);
 int store_dup_get(struct store *st, const char *id, struct dup_pair *out);
-/* Decides the open pair of the two cases (either order), if there is one. */
+/* Decides the open pair of the two cases (either order), if there is one; with status "open",
+ * reopens their merged pair instead (a merge undone). */
 int store_dup_decide(struct store *st, const char *a_id, const char *b_id, const char *status, const char *user_id,
 		     int64_t at);
 int store_merge_insert(struct store *st, const struct merge *m);

@@ -2755,7 +2755,8 @@ int store_dup_get(struct store *st, const char *id, struct dup_pair *out)
 int store_dup_decide(struct store *st, const char *a_id, const char *b_id, const char *status, const char *user_id,
 		     int64_t at)
 {
-	sqlite3_stmt *s = stmt(st, "UPDATE duplicate_queue SET status = ?3, decided_by = ?4, decided_at = ?5 WHERE status = 'open'"
+	sqlite3_stmt *s = stmt(st, "UPDATE duplicate_queue SET status = ?3, decided_by = ?4, decided_at = ?5"
+				   " WHERE status = CASE ?3 WHEN 'open' THEN 'merged' ELSE 'open' END"
 				   " AND ((a_id = ?1 AND b_id = ?2) OR (a_id = ?2 AND b_id = ?1))");
 	bt(s, 1, a_id);
 	bt(s, 2, b_id);

@@ -298,9 +298,13 @@ describe('duplicate detection and matching', { timeout: 120_000 }, () => {
       assert.ok(!pairOf(list.json.items, a, b), 'a dismissed pair is not proposed again');
       // The same child: merged, and the pair leaves the queue.
       const kept = (await sup.get(`/api/v1/cases/${c.id}`)).json;
-      expectStatus(await sup.post(`/api/v1/cases/${c.id}/merge`, { other_id: d.id }, { 'if-match': `"${kept.version}"` }), 200);
+      const merged = await sup.post(`/api/v1/cases/${c.id}/merge`, { other_id: d.id }, { 'if-match': `"${kept.version}"` });
+      expectStatus(merged, 200);
       list = await sup.get('/api/v1/duplicates');
       assert.ok(!pairOf(list.json.items, c, d), 'a merged pair leaves the queue');
+      expectStatus(await sup.post(`/api/v1/merges/${merged.json.id}/undo`, {}), 200);
+      list = await sup.get('/api/v1/duplicates');
+      assert.ok(pairOf(list.json.items, c, d), 'a merge undone puts the pair back for a person to decide');
       // Only those who merge see the queue.
       expectError(await cw.get('/api/v1/duplicates'), 403, 'forbidden');
       expectError(await other.get('/api/v1/duplicates'), 403, 'forbidden');
