@@ -248,20 +248,30 @@ static int build(struct store *st, int64_t stamp, struct buf *why)
 	return 0;
 }
 
-/* Brings the data up to date with the store; with M.lock held. */
+/* Brings the data up to date with the store; with M.lock held. 0, or -HV_EIO (the store) or
+ * -HV_EINTERNAL (the config or the model) with the reason in why. */
+static int up_to_date(struct store *st, struct buf *why)
+{
+	int64_t a, b;
+	if (store_record_stamp(st, "case", &a) || store_record_stamp(st, "tracing_request", &b)) {
+		buf_adds(why, "cannot read the records");
+		return -HV_EIO;
+	}
+	if ((!M.ready && setup(why)) || ((!M.built || M.stamp != a * 31 + b) && build(st, a * 31 + b, why)))
+		return -HV_EINTERNAL;
+	return 0;
+}
+
 static int refresh(struct req *r)
 {
 	struct buf why = BUF_INIT;
-	int64_t a, b;
-	int rc = 0;
-	if (store_record_stamp(r->st, "case", &a) || store_record_stamp(r->st, "tracing_request", &b))
-		rc = api_fail(r, HV_EIO, NULL, "storage error");
-	else if ((!M.ready && setup(&why)) || ((!M.built || M.stamp != a * 31 + b) && build(r->st, a * 31 + b, &why)))
-		rc = api_fail(r, HV_EINTERNAL, NULL, "matching is not available");
-	if (why.len) /* configuration or storage trouble: the engine's words, never a child's data */
+	int rc = up_to_date(r->st, &why);
+	if (rc) /* configuration or storage trouble: the engine's words, never a child's data */
 		log_event(LOG_ERROR, "match", "%s", why.p);
 	buf_release(&why);
-	return rc;
+	if (rc == -HV_EIO)
+		return api_fail(r, HV_EIO, NULL, "storage error");
+	return rc ? api_fail(r, HV_EINTERNAL, NULL, "matching is not available") : 0;
 }
 
 /* ---- answers ----------------------------------------------------------------------------- */
@@ -704,13 +714,8 @@ int api_tracing_match_decide(struct req *r)
 int match_dedup_cases(struct store *st, double threshold, int threads,
 		      int (*fn)(const char *a_id, const char *b_id, double p, void *ctx), void *ctx, struct buf *why)
 {
-	int64_t a, b;
-	int rc = -1;
 	pthread_mutex_lock(&M.lock);
-	if (store_record_stamp(st, "case", &a) || store_record_stamp(st, "tracing_request", &b))
-		buf_adds(why, "cannot read the records");
-	else if ((M.ready || !setup(why)) && (M.built && M.stamp == a * 31 + b ? 0 : build(st, a * 31 + b, why)) == 0)
-		rc = 0;
+	int rc = up_to_date(st, why);
 	if (!rc) {
 		struct lk_result res;
 		lk_predict(&M.sp, &M.d, 0, threshold, threads, &res);

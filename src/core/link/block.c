@@ -147,6 +147,17 @@ static void probe(const struct lk_spec *sp, const struct lk_data *d, size_t i, i
 	}
 }
 
+void lk_parallel(void *(*fn)(void *), void *arg, int threads)
+{
+	pthread_t tid[64];
+	int started = 0;
+	for (int t = 1; t < threads && t < 64; t++)
+		started += !pthread_create(&tid[started], NULL, fn, arg);
+	fn(arg); /* this thread works too; one that could not start leaves its share to the others */
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+}
+
 struct job {
 	const struct lk_spec *sp;
 	const struct lk_data *d;
@@ -197,13 +208,7 @@ void lk_predict(const struct lk_spec *sp, const struct lk_data *d, int link, dou
 	job.next = link ? d->nindexed : 0;
 	job.end = d->n;
 	pthread_mutex_init(&job.lock, NULL);
-	pthread_t tid[64];
-	int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads, started = 0;
-	for (int t = 1; t < nt; t++)
-		started += !pthread_create(&tid[started], NULL, worker, &job);
-	worker(&job);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	lk_parallel(worker, &job, threads);
 	pthread_mutex_destroy(&job.lock);
 	if (job.part.n) /* an empty result's pair is NULL, which qsort must not be given */
 		qsort(job.part.pair, job.part.n, sizeof *job.part.pair, by_pair);

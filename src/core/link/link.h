@@ -204,7 +204,9 @@ void lk_result_push(struct lk_result *res, struct lk_pair p);
  * gives each record's input and only pairs across the inputs are added. */
 void lk_cluster(struct lk_result *res, size_t nrec, const uint8_t *src, double threshold, size_t max_size);
 
-/* Shared inside the engine. */
+/* Shared inside the engine. lk_parallel runs fn(arg) on up to threads threads (this one
+ * among them) and waits for all; fn shares out the work through arg. */
+void lk_parallel(void *(*fn)(void *), void *arg, int threads);
 uint64_t lk_rule_key(const struct lk_data *d, const struct lk_rule *r, size_t i);
 void lk_index_build(struct lk_index *ix, const struct lk_data *d, int rule, size_t nrecords);
 void lk_index_build_rule(struct lk_index *ix, const struct lk_data *d, const struct lk_rule *r, size_t nrecords);

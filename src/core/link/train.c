@@ -201,13 +201,7 @@ static void train_u(struct lk_spec *sp, const struct lk_data *d, int threads, st
 		a = b = sample(0, d->n, na, &seed);
 	}
 	struct usample job = {sp, d, a, b, na, nb, 0, PTHREAD_MUTEX_INITIALIZER, {{0}}, {0}, 0};
-	pthread_t tid[64];
-	int started = 0;
-	for (int t = 1; t < threads && t < 64; t++)
-		started += !pthread_create(&tid[started], NULL, u_worker, &job);
-	u_worker(&job);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	lk_parallel(u_worker, &job, threads);
 	uint64_t pairs = job.pairs, (*cnt)[LK_MAX_LEVELS + 1] = job.cnt, *nonnull = job.nonnull;
 	for (int c = 0; c < sp->ncmp; c++)
 		for (int k = 0; k <= sp->cmp[c].nlev; k++) {
@@ -286,13 +280,7 @@ static uint64_t session_pairs(struct session *s, const struct lk_rule *rule, con
 	struct lk_index ix;
 	lk_index_build_rule(&ix, s->d, rule, s->d->nindexed);
 	struct sjob job = {s->sp, s->d, rule, &ix, keep, 0, PTHREAD_MUTEX_INITIALIZER, &s->pats, 0};
-	pthread_t tid[64];
-	int started = 0;
-	for (int t = 1; t < threads && t < 64; t++)
-		started += !pthread_create(&tid[started], NULL, s_worker, &job);
-	s_worker(&job);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	lk_parallel(s_worker, &job, threads);
 	lk_index_free(&ix);
 	return job.pairs;
 }
